@@ -1,0 +1,52 @@
+/**
+ * The one error catalogue. Every error the simulator answers with is built here, in the vendor's
+ * Django-REST-Framework style: `{"detail": "..."}` for 403/404/invalid query, `{"<field>": ["..."]}` for
+ * field errors. The documented Korean messages are reproduced exactly; messages for rules the vendor
+ * never documented say what failed, why, and what to do, in Korean first and English after.
+ *
+ * Domain code throws these; the HTTP layer only serialises them.
+ */
+
+export const MESSAGES = {
+  denied: '이 작업을 수행할 권한(permission)이 없습니다.',
+  notFound: '찾을 수 없습니다.',
+  invalidQuery: '유효하지 않은 query입니다.',
+  required: '이 필드는 필수 항목입니다.',
+  notNull: '이 필드는 null일 수 없습니다.',
+  blank: '이 필드는 blank일 수 없습니다.',
+  invalid: '유효하지 않은 값입니다.',
+  invalidJson: 'JSON 파싱 오류입니다. (malformed JSON body)',
+  tooLarge: '요청 본문이 너무 큽니다. (request body too large)',
+  unsupportedMedia: '지원되지 않는 미디어 타입입니다. (Content-Type must be application/json)',
+  notImplemented: '구현되지 않았습니다. (not implemented)',
+  unavailable: '일시적으로 사용할 수 없습니다. (service unavailable)',
+} as const;
+
+export type ErrorBody = Record<string, unknown>;
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly body: ErrorBody;
+  constructor(status: number, body: ErrorBody) {
+    super(`${status} ${JSON.stringify(body)}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export const denied = () => new ApiError(403, { detail: MESSAGES.denied });
+export const notFound = () => new ApiError(404, { detail: MESSAGES.notFound });
+export const invalidQuery = () => new ApiError(400, { detail: MESSAGES.invalidQuery });
+/** 400 naming one field: `{"<field>": ["<message>"]}`. */
+export const fieldError = (field: string, message: string) => new ApiError(400, { [field]: [message] });
+/** 400 naming several fields at once. */
+export const fieldErrors = (errors: Record<string, string[]>) => new ApiError(400, errors);
+export const invalidJson = () => new ApiError(400, { detail: MESSAGES.invalidJson });
+export const tooLarge = () => new ApiError(413, { detail: MESSAGES.tooLarge });
+export const unsupportedMedia = () => new ApiError(415, { detail: MESSAGES.unsupportedMedia });
+export const notImplemented = () => new ApiError(501, { detail: MESSAGES.notImplemented });
+export const unavailable = () => new ApiError(503, { detail: MESSAGES.unavailable });
+
+/** DRF's message for a value outside an enum. */
+export const invalidChoice = (value: unknown) => `"${String(value)}"이 유효하지 않은 선택(choice)입니다.`;
