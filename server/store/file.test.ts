@@ -1,0 +1,145 @@
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ChannelState, emptyState } from '../domain/types.ts';
+import { FileStore } from './file.ts';
+import { decodeJournal, encodeRecord } from './journal.ts';
+import { StoreError } from './store.ts';
+
+const init = (): ChannelState =>
+  emptyState({
+    channel: 'c1',
+    catalogId: 'seed-1',
+    anchorDate: '2026-01-01',
+    clockOffsetMs: 0,
+    createdAt: '2026-01-01T00:00:00Z',
+  });
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'ax-sim-store-'));
+
+async function reopen(dir: string, compactBytes?: number) {
+  const store = new FileStore({ dir, compactBytes });
+  await store.open('c1', init);
+  const state = await store.transact('c1', (tx) => structuredClone(tx.state));
+  return { store, state };
+}
+
+describe('journal format', () => {
+  it('round-trips records and drops a torn tail', () => {
+    const a = encodeRecord({ q: 1, c: [['stock', 'i1', 2]] });
+    const b = encodeRecord({ q: 2, c: [['stock', 'i1', 3]] });
+    const torn = Buffer.from(a + b.slice(0, 20));
+    const decoded = decodeJournal(torn);
+    expect(decoded.records).toEqual([{ q: 1, c: [['stock', 'i1', 2]] }]);
+    expect(decoded.validBytes).toBe(Buffer.byteLength(a));
+    expect(decoded.corruptLine).toBeUndefined();
+  });
+
+  it('reports a damaged line followed by intact ones as corruption', () => {
+    const a = encodeRecord({ q: 1, c: [['stock', 'i1', 2]] });
+    const b = encodeRecord({ q: 2, c: [['stock', 'i1', 3]] });
+    const damaged = a.replace('"i1"', '"i9"');
+    expect(decodeJournal(Buffer.from(damaged + b)).corruptLine).toBe(1);
+  });
+});
+
+describe('FileStore', () => {
+  it('keeps every acknowledged change across a restart', async () => {
+    const dir = tempDir();
+    const { store } = await reopen(dir);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.transact('c1', (tx) =>
+          tx.apply([['stock', `inv-${i % 5}`, (tx.state.stock[`inv-${i % 5}`] ?? 0) + 1]]),
+        ),
+      ),
+    );
+    // No close(): as after a crash, only what is on disk counts.
+    const { state, store: again } = await reopen(dir);
+    await again.close();
+    expect(state.stock).toEqual({ 'inv-0': 10, 'inv-1': 10, 'inv-2': 10, 'inv-3': 10, 'inv-4': 10 });
+    await store.close();
+  });
+
+  it('keeps changes applied before a rule threw, and none after', async () => {
+    const dir = tempDir();
+    const { store } = await reopen(dir);
+    await expect(
+      store.transact('c1', (tx) => {
+        tx.apply([['stock', 'due', 1]]);
+        throw new Error('rule failed');
+      }),
+    ).rejects.toThrow('rule failed');
+    const { state, store: again } = await reopen(dir);
+    await again.close();
+    expect(state.stock).toEqual({ due: 1 });
+    await store.close();
+  });
+
+  it('folds the journal into a snapshot and still restores exactly', async () => {
+    const dir = tempDir();
+    const { store } = await reopen(dir, 2_000);
+    for (let i = 0; i < 200; i++) {
+      await store.transact('c1', (tx) => tx.apply([['stock', `inv-${i}`, i]]));
+    }
+    await store.close();
+    const snapshot = JSON.parse(readFileSync(path.join(dir, 'c1.json'), 'utf8'));
+    expect(snapshot.seq).toBeGreaterThan(100);
+    expect(readFileSync(path.join(dir, 'c1.journal')).length).toBeLessThan(4_000);
+    const { state, store: again } = await reopen(dir, 2_000);
+    expect(Object.keys(state.stock)).toHaveLength(200);
+    expect(state.stock['inv-199']).toBe(199);
+    await again.close();
+  });
+
+  it('replays a replace (reset) record', async () => {
+    const dir = tempDir();
+    const { store } = await reopen(dir);
+    await store.transact('c1', (tx) => tx.apply([['stock', 'a', 1]]));
+    await store.replace('c1', init());
+    await store.transact('c1', (tx) => tx.apply([['stock', 'b', 2]]));
+    const { state, store: again } = await reopen(dir);
+    await again.close();
+    expect(state.stock).toEqual({ b: 2 });
+    await store.close();
+  });
+
+  it('drops a torn journal tail on start', async () => {
+    const dir = tempDir();
+    const { store } = await reopen(dir);
+    await store.transact('c1', (tx) => tx.apply([['stock', 'a', 1]]));
+    await store.close();
+    appendFileSync(
+      path.join(dir, 'c1.journal'),
+      encodeRecord({ q: 99, c: [['stock', 'b', 1]] }).slice(0, 15),
+    );
+    const { state, store: again } = await reopen(dir);
+    expect(state.stock).toEqual({ a: 1 });
+    await again.close();
+  });
+
+  it('refuses to start on an unreadable snapshot and leaves it untouched', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'c1.json');
+    writeFileSync(file, '{"format": "ax-sim-channel/1", "seq": 3, "state": {');
+    const store = new FileStore({ dir });
+    const error = await store.open('c1', init).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).file).toBe(file);
+    expect((error as Error).message).toContain('does not overwrite');
+    expect(readFileSync(file, 'utf8')).toBe('{"format": "ax-sim-channel/1", "seq": 3, "state": {');
+    expect(readdirSync(dir)).toEqual(['c1.json']);
+  });
+
+  it('refuses to start on a journal damaged in the middle', async () => {
+    const dir = tempDir();
+    const { store } = await reopen(dir);
+    await store.transact('c1', (tx) => tx.apply([['stock', 'a', 1]]));
+    await store.transact('c1', (tx) => tx.apply([['stock', 'b', 1]]));
+    await store.close();
+    const journal = path.join(dir, 'c1.journal');
+    writeFileSync(journal, readFileSync(journal, 'utf8').replace('"a"', '"x"'));
+    await expect(new FileStore({ dir }).open('c1', init)).rejects.toThrow(/line 1 is damaged/);
+  });
+});

@@ -1,0 +1,48 @@
+import type { Change, ChannelState } from '../domain/types.ts';
+
+/**
+ * Persistence behind one small interface. Routes and domain code never know which store runs: the
+ * embedded default is a lowdb snapshot plus an append-only journal per channel (file.ts); `:memory:`
+ * keeps nothing (memory.ts). A shared-database adapter can implement the same four calls.
+ */
+export interface Store {
+  /**
+   * Opens a channel's state, creating it with `init` when the store has none. Throws a `StoreError`
+   * naming the file when saved data cannot be read — the store never overwrites what it could not read.
+   */
+  open(channel: string, init: () => ChannelState): Promise<void>;
+  /**
+   * Runs `fn` against the channel's state and makes every change it applied durable before resolving.
+   * `fn` runs synchronously with nobody else in between, so check-then-write rules (stock) hold under
+   * any concurrency. Changes applied through `tx.apply` are kept even when `fn` throws afterwards: each
+   * `apply` call is one complete step (e.g. due supplier actions, then the request's own change).
+   */
+  transact<T>(channel: string, fn: (tx: Transaction) => T): Promise<T>;
+  /** Replaces the channel's whole state (reset, import), durably. */
+  replace(channel: string, state: ChannelState): Promise<void>;
+  /** Waits for every pending write, then releases files. */
+  close(): Promise<void>;
+}
+
+export interface Transaction {
+  readonly state: ChannelState;
+  apply(changes: readonly Change[]): void;
+}
+
+export class StoreError extends Error {
+  readonly file: string;
+  constructor(file: string, message: string, options?: { cause?: unknown }) {
+    super(`${file}: ${message}`, options);
+    this.name = 'StoreError';
+    this.file = file;
+  }
+}
+
+/** Applies changes in place. The only code that mutates a ChannelState. */
+export function applyChanges(state: ChannelState, changes: readonly Change[]): void {
+  for (const [collection, key, value] of changes) {
+    const records = state[collection] as Record<string, unknown>;
+    if (value === null) delete records[key];
+    else records[key] = value;
+  }
+}
