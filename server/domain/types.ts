@@ -268,7 +268,7 @@ export const COLLECTIONS: readonly CollectionName[] = [
 
 /** One write: set `key` of `collection` to `value`, or delete it when `value` is null. */
 export type Change = {
-  [C in CollectionName]: [C, string, ChannelState[C][string] | null];
+  [C in CollectionName]: [C, string, ChannelState[C][keyof ChannelState[C]] | null];
 }[CollectionName];
 
 export function emptyState(meta: ChannelMeta): ChannelState {
