@@ -1,4 +1,4 @@
-import type { Catalog, ChannelState, Change, Product } from './types.ts';
+import type { Catalog, Change, ChannelState, Product } from './types.ts';
 
 /**
  * What a domain function sees: the channel's state (read-only — changes are returned, never applied in
