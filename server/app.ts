@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { DEFAULT_COUNTS, generateCatalog, loadCatalogFile } from '../fixtures/catalog.ts';
+import { indexCatalog } from './domain/context.ts';
+import {
+  ApiError,
+  denied,
+  invalidJson,
+  MESSAGES,
+  notFound,
+  tooLarge,
+  unavailable,
+  unsupportedMedia,
+} from './domain/errors.ts';
+import type { Catalog } from './domain/types.ts';
+import { authenticate } from './http/auth.ts';
+import { type ChannelTools, controlHandlers } from './http/control.ts';
+import { FaultRules } from './http/faults.ts';
+import { feedbackHandlers } from './http/feedback.ts';
+import { orderHandlers } from './http/orders.ts';
+import { productHandlers } from './http/products.ts';
+import { RequestJournal } from './http/request-journal.ts';
+import { type HandlerTable, registerOperations } from './http/routes.ts';
+import { AX_CLOUD_SPEC, type LoadedSpec, loadSpec, SIMULATOR_SPEC } from './http/spec.ts';
+import { validationError, validatorCompiler } from './http/validation.ts';
+import { type ChannelConfig, DEFAULT_CHANNELS, Sandboxes } from './sandbox.ts';
+import { FileStore } from './store/file.ts';
+import { MemoryStore } from './store/memory.ts';
+import { StoreError } from './store/store.ts';
+
+export const VERSION: string = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+).version;
+
+export interface SimulatorOptions {
+  /** A catalogue to serve; otherwise one is loaded from `fixtures` or generated from `seed`. */
+  catalog?: Catalog;
+  /** A fixture file written by `ax-sim seed`. */
+  fixtures?: string;
+  seed?: number;
+  tours?: number;
+  dayTickets?: number;
+  /** Data folder, or `:memory:` (the default here; the CLI defaults to `.ax-sim`). */
+  data?: string;
+  channels?: readonly ChannelConfig[];
+  /** Serve the control API (`/__sim`). Default true. */
+  control?: boolean;
+  /** When set, control calls also need `X-Sim-Admin: <adminKey>`. */
+  adminKey?: string;
+  /** Fold a channel's journal into a snapshot past this many bytes. */
+  compactBytes?: number;
+  /** Request bodies larger than this are refused with 413. */
+  bodyLimit?: number;
+  logger?: boolean;
+  /** The real clock, for tests. */
+  realNow?: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sim: Sandboxes;
+    /** Serialised answer of the current request, kept for the request journal. */
+  }
+  interface FastifyRequest {
+    sentPayload?: unknown;
+  }
+}
+
+let specs: { axCloud: LoadedSpec; simulator: LoadedSpec } | undefined;
+/** Both documents, parsed once per process. */
+export function simulatorSpecs() {
+  specs ??= { axCloud: loadSpec(AX_CLOUD_SPEC), simulator: loadSpec(SIMULATOR_SPEC) };
+  return specs;
+}
+
+/**
+ * The composition root: catalogue, store, sandboxes, and the Fastify app serving the channel API from
+ * the spec. Returns the app ready to `listen` (or to `inject` in tests).
+ */
+export async function buildSimulator(options: SimulatorOptions = {}): Promise<FastifyInstance> {
+  const catalog =
+    options.catalog ??
+    (options.fixtures
+      ? loadCatalogFile(options.fixtures)
+      : generateCatalog({
+          seed: options.seed ?? 42,
+          tours: options.tours ?? DEFAULT_COUNTS.tours,
+          dayTickets: options.dayTickets ?? DEFAULT_COUNTS.dayTickets,
+        }));
+  const data = options.data ?? ':memory:';
+  const store =
+    data === ':memory:'
+      ? new MemoryStore()
+      : new FileStore({ dir: data, compactBytes: options.compactBytes });
+  const sim = new Sandboxes({
+    store,
+    catalog: indexCatalog(catalog),
+    channels: options.channels ?? DEFAULT_CHANNELS,
+    realNow: options.realNow,
+    describe: (channel) => (store instanceof FileStore ? store.fileOf(channel) : `channel ${channel}`),
+  });
+  try {
+    await sim.open();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    connectionTimeout: 60_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 65_000,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  app.decorate('sim', sim);
+  app.setValidatorCompiler(validatorCompiler());
+
+  const tools = new Map<string, ChannelTools>(
+    sim.channels.map((c) => [c.code, { journal: new RequestJournal(), faults: new FaultRules() }]),
+  );
+  const toolsOf = (channel: string) => tools.get(channel)!;
+
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config;
+    if (!config.auth) return;
+    authenticate(sim, request);
+    if (config.api === 'control' && options.adminKey !== undefined) {
+      if (request.headers['x-sim-admin'] !== options.adminKey) throw denied();
+    }
+    if (config.api !== 'channel') return;
+    const fault = toolsOf(request.channel.code).faults.match(request.method, request.url.split('?')[0]!);
+    if (!fault) return;
+    if (fault.delayMs > 0) await sleep(fault.delayMs);
+    if (fault.status !== undefined) {
+      return reply.code(fault.status).send(fault.body ?? { detail: `injected fault ${fault.status}` });
+    }
+  });
+
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.routeOptions.config.api === 'channel') request.sentPayload = payload;
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.config.api !== 'channel' || !request.channel) return;
+    toolsOf(request.channel.code).journal.add({
+      at: new Date().toISOString(),
+      method: request.method,
+      path: request.url,
+      status: reply.statusCode,
+      request_body: request.body ?? null,
+      response_body: parseJson(request.sentPayload),
+      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+    });
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = toApiError(error, request.body);
+    if (apiError.status >= 500) request.log.error(error);
+    return reply.code(apiError.status).send(apiError.body);
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(notFound().body));
+
+  const { axCloud, simulator } = simulatorSpecs();
+  await app.register(fastifySwagger, {
+    mode: 'static',
+    specification: { document: axCloud.document as never },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  const axCloudYaml = readFileSync(AX_CLOUD_SPEC, 'utf8');
+  const simulatorYaml = readFileSync(SIMULATOR_SPEC, 'utf8');
+  app.get('/openapi.json', async () => axCloud.document);
+  app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(axCloudYaml));
+  app.get('/openapi/simulator.json', async () => simulator.document);
+  app.get('/openapi/simulator.yaml', async (_request, reply) =>
+    reply.type('application/yaml').send(simulatorYaml),
+  );
+
+  const channelApi: HandlerTable = { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
+  registerOperations(app, axCloud, channelApi, sim, 'channel');
+  if (options.control !== false) {
+    registerOperations(
+      app,
+      simulator,
+      controlHandlers(toolsOf, VERSION),
+      sim,
+      'control',
+      (id) => id === 'getHealth',
+    );
+  }
+
+  app.addHook('onClose', async () => {
+    await store.close();
+  });
+  return app;
+}
+
+/** The channel API's handler table, for tests that compare it with the spec. */
+export function channelHandlers(): HandlerTable {
+  return { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
+}
+
+function toApiError(error: FastifyError & { validationContext?: string }, body: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error.validation) {
+    return validationError(error.validationContext as 'body', error.validation as never, body);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return invalidJson();
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return tooLarge();
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return unsupportedMedia();
+  }
+  if (error instanceof SyntaxError || error.statusCode === 400) return invalidJson();
+  if (error instanceof StoreError) return unavailable();
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ApiError(error.statusCode, { detail: error.message });
+  }
+  return new ApiError(500, { detail: `${MESSAGES.unavailable} (${error.message})` });
+}
+
+function parseJson(payload: unknown): unknown {
+  if (typeof payload !== 'string') return null;
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+}

@@ -1,0 +1,221 @@
+import { publishVersion } from '../domain/catalog.ts';
+import { answerQuestion } from '../domain/feedback.ts';
+import {
+  type SupplierOrderAction,
+  type SupplierTicketAction,
+  supplierActOnOrder,
+  supplierActOnTicket,
+} from '../domain/orders.ts';
+import { formatRfc3339 } from '../domain/time.ts';
+import type { ChannelState } from '../domain/types.ts';
+import type { Sandboxes } from '../sandbox.ts';
+import type { FaultRules } from './faults.ts';
+import { answerOf } from './feedback.ts';
+import type { RequestJournal } from './request-journal.ts';
+import { type HandlerTable, partsOf } from './routes.ts';
+
+/**
+ * The control API (`/__sim`, openapi/simulator.yaml): the developer acts as the supplier and as time,
+ * reads what the channel sent, sets faults, and saves or restores the whole sandbox. Every call acts on
+ * the caller's own channel only.
+ */
+
+export interface ChannelTools {
+  journal: RequestJournal;
+  faults: FaultRules;
+}
+
+type Body = Record<string, unknown>;
+
+export function controlHandlers(tools: (channel: string) => ChannelTools, version: string): HandlerTable {
+  const clock = async (sim: Sandboxes, channel: string) => {
+    const { now, offset } = await sim.read(channel, (ctx) => ({
+      now: ctx.now,
+      offset: ctx.state.meta.meta.clockOffsetMs,
+    }));
+    return { body: { now: formatRfc3339(now), offset_seconds: offset / 1000 } };
+  };
+  const listOf = async <T>(sim: Sandboxes, channel: string, pick: (s: ChannelState) => T) =>
+    sim.read(channel, (ctx) => pick(ctx.state));
+
+  return {
+    getHealth: async () => ({ body: { status: 'ok', version } }),
+
+    resetSandbox: async (request, sim) => {
+      await sim.reset(request.channel.code);
+      tools(request.channel.code).faults.replace([]);
+      return { body: { status: 'ok' } };
+    },
+
+    getClock: async (request, sim) => clock(sim, request.channel.code),
+
+    advanceClock: async (request, sim) => {
+      const { body } = partsOf(request);
+      const seconds = body.seconds as number;
+      await sim.run(request.channel.code, (ctx) => {
+        const meta = ctx.state.meta.meta;
+        return {
+          result: null,
+          changes: [['meta', 'meta', { ...meta, clockOffsetMs: meta.clockOffsetMs + seconds * 1000 }]],
+        };
+      });
+      // Reading the clock applies whatever the supplier had due by the new "now".
+      return clock(sim, request.channel.code);
+    },
+
+    actAsSupplierOnOrder: async (request, sim) => {
+      const { params, body } = partsOf<{ ax_order_code: string }>(request);
+      const order = await sim.run(request.channel.code, (ctx) =>
+        supplierActOnOrder(
+          ctx,
+          params.ax_order_code,
+          body.action as SupplierOrderAction,
+          body.comment as string | undefined,
+        ),
+      );
+      return { body: { ax_order_code: order.code, ax_order_status: order.status, comment: order.comment } };
+    },
+
+    actAsSupplierOnTicket: async (request, sim) => {
+      const { params, body } = partsOf<{ ax_order_code: string; ticket_code: string }>(request);
+      const { order, ticket } = await sim.run(request.channel.code, (ctx) =>
+        supplierActOnTicket(
+          ctx,
+          params.ax_order_code,
+          params.ticket_code,
+          body.action as SupplierTicketAction,
+        ),
+      );
+      return {
+        body: { ax_order_code: order.code, ax_ticket_code: ticket.code, ax_ticket_status: ticket.status },
+      };
+    },
+
+    answerQuestion: async (request, sim) => {
+      const { params, body } = partsOf<{ question_code: string }>(request);
+      const question = await sim.run(request.channel.code, (ctx) =>
+        answerQuestion(ctx, params.question_code, body.body as string),
+      );
+      return { body: answerOf(question) };
+    },
+
+    publishProductVersion: async (request, sim) => {
+      const { params, body } = partsOf<{ product_code: string }>(request);
+      const options = body.options as Array<Body> | undefined;
+      const product = await sim.run(request.channel.code, (ctx) =>
+        publishVersion(ctx, params.product_code, {
+          prices: body.prices as Record<string, Record<string, unknown>> | undefined,
+          contents: body.contents as Record<string, unknown> | undefined,
+          options: options?.map((o) => ({
+            optionCode: o.option_code as string | undefined,
+            optionName: o.option_name as string,
+          })),
+        }),
+      );
+      return { status: 201, body: { product_code: product.code, version: product.version } };
+    },
+
+    listSimOrders: async (request, sim) => {
+      const orders = await listOf(sim, request.channel.code, (s) =>
+        Object.values(s.orders).map((o) => ({
+          ax_order_code: o.code,
+          channel_order_code: o.channelOrderCode,
+          family: o.family,
+          product_code: o.productCode,
+          option_code: o.optionCode,
+          inventory_code: o.inventoryCode,
+          inventory_at: o.inventoryAt,
+          quantity: o.quantity,
+          ax_order_status: o.status,
+          channel_order_status: o.channelStatus,
+          comment: o.comment,
+          supplier_profile: o.supplier,
+          created_at: o.createdAt,
+          tickets: o.tickets.map((t) => ({
+            ax_ticket_code: t.code,
+            channel_code: t.channelCode,
+            ax_ticket_status: t.status,
+          })),
+        })),
+      );
+      return { body: { orders } };
+    },
+
+    listSimRefunds: async (request, sim) => {
+      const refunds = await listOf(sim, request.channel.code, (s) =>
+        Object.values(s.refunds).map((r) => ({
+          ax_order_code: r.orderCode,
+          ax_ticket_code: r.ticketCode,
+          family: r.family,
+          channel_refunded_price: r.channelRefundedPrice,
+          channel_canceled_at: r.channelCanceledAt,
+          channel_refunded_at: r.channelRefundedAt,
+          channel_policy: r.channelPolicy,
+          expected_refund_percent: r.expectedPercent,
+          expected_refund_amount: r.expectedAmount,
+          matches_policy: r.matchesPolicy,
+          received_at: r.receivedAt,
+        })),
+      );
+      return { body: { refunds } };
+    },
+
+    listSimReviews: async (request, sim) => {
+      const reviews = await listOf(sim, request.channel.code, (s) =>
+        Object.values(s.reviews).map((r) => ({
+          review_code: r.reviewCode,
+          family: r.family,
+          product_code: r.productCode,
+          option_code: r.optionCode,
+          channel_order_code: r.channelOrderCode,
+          score_type: r.scoreType,
+          score: r.score,
+          title: r.title,
+          body: r.body,
+          reviewed_at: r.reviewedAt,
+          received_at: r.receivedAt,
+        })),
+      );
+      return { body: { reviews } };
+    },
+
+    listSimQuestions: async (request, sim) => {
+      const questions = await listOf(sim, request.channel.code, (s) =>
+        Object.values(s.questions).map((q) => ({
+          question_code: q.code,
+          family: q.family,
+          product_code: q.productCode,
+          option_code: q.optionCode,
+          title: q.title,
+          body: q.body,
+          is_public: q.isPublic,
+          quested_at: q.questedAt,
+          received_at: q.receivedAt,
+          answer: q.answer && { body: q.answer.body, answered_at: q.answer.answeredAt },
+        })),
+      );
+      return { body: { questions } };
+    },
+
+    getJournal: async (request) => {
+      const { query } = partsOf<never, { limit: number }>(request);
+      return { body: { entries: tools(request.channel.code).journal.recent(query.limit) } };
+    },
+
+    getFaults: async (request) => ({ body: { rules: tools(request.channel.code).faults.list() } }),
+
+    putFaults: async (request) => {
+      const { body } = partsOf(request);
+      return { body: { rules: tools(request.channel.code).faults.replace(body.rules) } };
+    },
+
+    deleteFaults: async (request) => ({ body: { rules: tools(request.channel.code).faults.replace([]) } }),
+
+    exportState: async (request, sim) => ({ body: await sim.exportState(request.channel.code) }),
+
+    importState: async (request, sim) => {
+      await sim.importState(request.channel.code, request.body);
+      return { body: { status: 'ok' } };
+    },
+  };
+}

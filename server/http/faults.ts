@@ -1,0 +1,103 @@
+import { fieldError } from '../domain/errors.ts';
+
+/**
+ * Fault rules a developer sets through `/__sim/faults` to test a client's retries and timeouts:
+ * matching channel-API requests are delayed and/or answered with a given status and body instead of
+ * reaching the simulator. Rules live in memory, per channel; they are tooling, not sandbox state.
+ */
+export interface FaultRule {
+  id: string;
+  method?: string;
+  /** Glob over the request path: `*` matches one segment, `**` any number. */
+  path: string;
+  status?: number;
+  body?: unknown;
+  delayMs?: number;
+  probability: number;
+  /** Fires this many more times, then the rule is removed; undefined = forever. */
+  remaining?: number;
+}
+
+export interface FaultAction {
+  delayMs: number;
+  status?: number;
+  body?: unknown;
+}
+
+export class FaultRules {
+  private rules: Array<FaultRule & { pattern: RegExp }> = [];
+  private counter = 0;
+  private readonly random: () => number;
+
+  constructor(random: () => number = Math.random) {
+    this.random = random;
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map(({ pattern: _, ...rule }) => rule);
+  }
+
+  /** Replaces every rule. Throws a 400 naming the rule at fault. */
+  replace(input: unknown): FaultRule[] {
+    if (!Array.isArray(input))
+      throw fieldError('rules', '리스트(array)가 필요합니다. (rules must be an array)');
+    this.rules = input.map((raw, i) => {
+      const rule = raw as Record<string, unknown>;
+      const at = `rules[${i}]`;
+      if (typeof rule.path !== 'string' || !rule.path.startsWith('/')) {
+        throw fieldError(
+          'rules',
+          `${at}.path: "/"로 시작하는 경로가 필요합니다. (path must be a glob starting with /)`,
+        );
+      }
+      if (rule.status === undefined && rule.delayMs === undefined) {
+        throw fieldError(
+          'rules',
+          `${at}: status 또는 delayMs가 필요합니다. (a rule needs a status, a delay, or both)`,
+        );
+      }
+      return {
+        id: typeof rule.id === 'string' ? rule.id : `fault-${++this.counter}`,
+        method: typeof rule.method === 'string' ? rule.method.toUpperCase() : undefined,
+        path: rule.path,
+        status: rule.status as number | undefined,
+        body: rule.body,
+        delayMs: rule.delayMs as number | undefined,
+        probability: typeof rule.probability === 'number' ? rule.probability : 1,
+        remaining: rule.times as number | undefined,
+        pattern: globToRegExp(rule.path),
+      };
+    });
+    return this.list();
+  }
+
+  /** The first rule that matches and fires for this request, counted down; undefined when none does. */
+  match(method: string, path: string): FaultAction | undefined {
+    for (const rule of this.rules) {
+      if (rule.method && rule.method !== method) continue;
+      if (!rule.pattern.test(path)) continue;
+      if (rule.probability < 1 && this.random() >= rule.probability) continue;
+      if (rule.remaining !== undefined) {
+        rule.remaining--;
+        if (rule.remaining <= 0) this.rules = this.rules.filter((r) => r !== rule);
+      }
+      return { delayMs: rule.delayMs ?? 0, status: rule.status, body: rule.body };
+    }
+    return undefined;
+  }
+}
+
+function globToRegExp(glob: string): RegExp {
+  const source = glob
+    .split('/')
+    .map((segment) =>
+      segment === '**'
+        ? '.*'
+        : segment
+            .split('*')
+            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]*'),
+    )
+    .join('/');
+  return new RegExp(`^${source.replace(/\/\.\*/g, '(?:/.*)?')}/?$`);
+}

@@ -1,0 +1,156 @@
+import { getProduct, listProducts, listUpdates, registerProduct } from '../domain/catalog.ts';
+import { listEntries } from '../domain/inventory.ts';
+import { toJsonNumber } from '../domain/money.ts';
+import type { DayTicketPrice, Product, TourPrice } from '../domain/types.ts';
+import { forBothFamilies, type HandlerTable, partsOf } from './routes.ts';
+
+/** Products, registration, latest list, prices and inventory (P1–P10, I1–I2): the vendor's shapes. */
+
+type Paged = { page: number; page_size: number };
+type Code = { product_code: string };
+
+export const productHandlers: HandlerTable = {
+  ...forBothFamilies(
+    (f) => `list${f}Products`,
+    (family) => async (request, sim) => {
+      const { query } = partsOf<never, Paged>(request);
+      const products = await sim.read(request.channel.code, (ctx) =>
+        listProducts(ctx, family, query.page, query.page_size),
+      );
+      return { body: { status_code: 200, products: products.map(listItem) } };
+    },
+  ),
+
+  ...forBothFamilies(
+    (f) => `get${f}Product`,
+    (family) => async (request, sim) => {
+      const { params } = partsOf<Code>(request);
+      const product = await sim.read(request.channel.code, (ctx) =>
+        getProduct(ctx, family, params.product_code),
+      );
+      return {
+        body: {
+          status_code: 200,
+          required_traveler_information: product.rti,
+          contents: product.contents,
+          options: product.options.map((o) => ({ option_code: o.code, option_name: o.name })),
+        },
+      };
+    },
+  ),
+
+  ...forBothFamilies(
+    (f) => `register${f}Product`,
+    (family) => async (request, sim) => {
+      const { params, body } = partsOf<Code>(request);
+      const registration = await sim.run(request.channel.code, (ctx) =>
+        registerProduct(ctx, family, params.product_code, {
+          mappingData: body.mapping_data as Record<string, unknown>,
+          channelProductName: body.channel_product_name as string,
+          channelProductLink: body.channel_product_link as string,
+          channelProductId: body.channel_product_id as string,
+        }),
+      );
+      return {
+        body: {
+          status_code: 201,
+          data: {
+            channel_product_mapping_code: registration.mappingCode,
+            channel_product_mapping_data_code: registration.mappingCode,
+            product_code: registration.productCode,
+            version: registration.version,
+          },
+        },
+      };
+    },
+  ),
+
+  ...forBothFamilies(
+    (f) => `list${f}ProductUpdates`,
+    (family) => async (request, sim) => {
+      const { query } = partsOf<never, Paged>(request);
+      const updates = await sim.read(request.channel.code, (ctx) =>
+        listUpdates(ctx, family, query.page, query.page_size),
+      );
+      return {
+        body: {
+          status_code: 201,
+          data: updates.map((u) => ({ product_code: u.code, title: u.title, version: u.version })),
+        },
+      };
+    },
+  ),
+
+  getTourPrice: async (request, sim) => {
+    const { params } = partsOf<Code>(request);
+    const product = await sim.read(request.channel.code, (ctx) =>
+      getProduct(ctx, 'tour', params.product_code),
+    );
+    const prices = product.options.map((o) => {
+      const price = o.price as TourPrice;
+      return {
+        option_code: o.code,
+        unit_selling_price_usd: toJsonNumber(price.unitUsd),
+        selling_price_per_person_usd: toJsonNumber(price.perPersonUsd),
+        unit_selling_price_krw: toJsonNumber(price.unitKrw),
+        selling_price_per_person_krw: toJsonNumber(price.perPersonKrw),
+      };
+    });
+    return { body: { status_code: 200, prices } };
+  },
+
+  getDayTicketPrice: async (request, sim) => {
+    const { params } = partsOf<Code>(request);
+    const product = await sim.read(request.channel.code, (ctx) =>
+      getProduct(ctx, 'day-ticket', params.product_code),
+    );
+    const prices = product.options.map((o) => {
+      const price = o.price as DayTicketPrice;
+      return { option_code: o.code, currency: price.currency, price: price.price };
+    });
+    return { body: { status_code: 200, prices } };
+  },
+
+  ...forBothFamilies(
+    (f) => `get${f}Inventory`,
+    (family) => async (request, sim) => {
+      const { params, query } = partsOf<Code, Paged>(request);
+      const start = (query.page - 1) * query.page_size;
+      const optionCodes = await sim.read(request.channel.code, (ctx) => {
+        const product = getProduct(ctx, family, params.product_code);
+        const byOption: Record<string, unknown[]> = {};
+        for (const option of product.options) {
+          // Paging is per option: page N of each option's entries.
+          const entries = listEntries(ctx, product, option).slice(start, start + query.page_size);
+          byOption[option.code] = entries.map((e) =>
+            family === 'tour'
+              ? {
+                  inventory_code: e.code,
+                  date: e.date,
+                  start_time: e.startTime,
+                  day_of_the_week: e.dayOfWeek,
+                  is_order: e.isOrder,
+                  max_quantity: e.max,
+                  min_quantity: e.min,
+                  remain_quantity: e.remain,
+                  ordered_quantity: e.ordered,
+                }
+              : {
+                  inventory_code: e.code,
+                  date: e.date,
+                  max_quantity: e.max,
+                  remain_quantity: e.remain,
+                  ordered_quantity: e.ordered,
+                },
+          );
+        }
+        return byOption;
+      });
+      return { body: { status_code: 200, option_codes: optionCodes } };
+    },
+  ),
+};
+
+function listItem(product: Product): Record<string, string> {
+  return { product_code: product.code, ...product.listing };
+}

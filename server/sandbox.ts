@@ -1,0 +1,249 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
+import { ApiError, fieldError } from './domain/errors.ts';
+import { applyDue } from './domain/supplier.ts';
+import { formatDate } from './domain/time.ts';
+import {
+  type Change,
+  type ChannelState,
+  COLLECTIONS,
+  emptyState,
+  type ScheduledAction,
+} from './domain/types.ts';
+import type { Store } from './store/store.ts';
+
+export interface ChannelConfig {
+  code: string;
+  apiKey: string;
+}
+
+export const DEFAULT_CHANNELS: readonly ChannelConfig[] = [
+  { code: 'demo-channel', apiKey: 'demo-key' },
+  { code: 'demo-channel-2', apiKey: 'demo-key-2' },
+];
+
+export const STATE_FORMAT = 'ax-sim-state/1';
+
+export interface SandboxesOptions {
+  store: Store;
+  catalog: CatalogIndex;
+  channels: readonly ChannelConfig[];
+  /** The real clock; tests inject their own. */
+  realNow?: () => number;
+  /** Names the file behind a channel, for start-up errors. */
+  describe?: (channel: string) => string;
+}
+
+/**
+ * Every channel's world: its state in the store, its virtual clock and its supplier schedule. This is
+ * the one place where a request's domain function meets the store:
+ * `run(channel, fn)` = apply the supplier actions now due, run the rule, commit, answer.
+ */
+export class Sandboxes {
+  readonly catalog: CatalogIndex;
+  readonly channels: readonly ChannelConfig[];
+  private readonly store: Store;
+  private readonly realNow: () => number;
+  private readonly describe: (channel: string) => string;
+  private readonly keyDigests: Array<{ digest: Buffer; channel: ChannelConfig }>;
+  private readonly schedules = new Map<string, ScheduleIndex>();
+
+  constructor(options: SandboxesOptions) {
+    this.store = options.store;
+    this.catalog = options.catalog;
+    this.channels = options.channels;
+    this.realNow = options.realNow ?? Date.now;
+    this.describe = options.describe ?? ((c) => `channel ${c}`);
+    this.keyDigests = options.channels.map((channel) => ({ digest: digest(channel.apiKey), channel }));
+  }
+
+  async open(): Promise<void> {
+    for (const { code } of this.channels) {
+      await this.store.open(code, () => this.freshState(code));
+      const state = await this.store.transact(code, (tx) => tx.state);
+      const saved = state.meta.meta.catalogId;
+      if (saved !== this.catalog.catalog.id) {
+        throw new Error(
+          `${this.describe(code)} holds a sandbox built on catalogue "${saved}", but this simulator runs catalogue ` +
+            `"${this.catalog.catalog.id}". Start with the same --seed/--fixtures, or point --data at another folder.`,
+        );
+      }
+      this.schedules.set(code, new ScheduleIndex(state));
+    }
+  }
+
+  /** The channel whose API key this is. Compares digests in constant time, and always all of them. */
+  authenticate(apiKey: string): ChannelConfig | undefined {
+    const candidate = digest(apiKey);
+    let found: ChannelConfig | undefined;
+    for (const { digest: d, channel } of this.keyDigests) {
+      if (timingSafeEqual(d, candidate)) found = channel;
+    }
+    return found;
+  }
+
+  /**
+   * Runs a domain function on the channel's state and makes its changes durable before resolving.
+   * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
+   */
+  run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>): Promise<T> {
+    return this.store.transact(channel, (tx) => {
+      const schedule = this.scheduleOf(channel);
+      const apply = (changes: readonly Change[]) => {
+        tx.apply(changes);
+        schedule.track(changes);
+      };
+      const ctx = this.context(channel, tx.state);
+      const due = schedule.due(tx.state, ctx.now);
+      if (due.length > 0) apply(applyDue(ctx, due));
+      const outcome = fn(this.context(channel, tx.state));
+      apply(outcome.changes);
+      return outcome.result;
+    });
+  }
+
+  /** A read: like run, with no changes of its own. */
+  read<T>(channel: string, fn: (ctx: DomainContext) => T): Promise<T> {
+    return this.run(channel, (ctx) => ({ result: fn(ctx), changes: [] }));
+  }
+
+  /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */
+  async reset(channel: string): Promise<void> {
+    const state = this.freshState(channel);
+    await this.store.replace(channel, state);
+    this.schedules.set(channel, new ScheduleIndex(state));
+  }
+
+  async exportState(channel: string): Promise<{ format: string; channel: string; state: ChannelState }> {
+    const state = await this.read(channel, (ctx) => structuredClone(ctx.state));
+    return { format: STATE_FORMAT, channel, state };
+  }
+
+  /** Replaces the channel's world with an exported one (possibly another channel's export). */
+  async importState(channel: string, document: unknown): Promise<void> {
+    const state = parseStateDocument(document, this.catalog.catalog.id);
+    state.meta.meta = { ...state.meta.meta, channel };
+    await this.store.replace(channel, state);
+    this.schedules.set(channel, new ScheduleIndex(state));
+  }
+
+  private context(channel: string, state: ChannelState): DomainContext {
+    return { state, catalog: this.catalog, now: this.realNow() + state.meta.meta.clockOffsetMs, channel };
+  }
+
+  private freshState(channel: string): ChannelState {
+    const now = this.realNow();
+    return emptyState({
+      channel,
+      catalogId: this.catalog.catalog.id,
+      anchorDate: formatDate(now),
+      clockOffsetMs: 0,
+      createdAt: new Date(now).toISOString(),
+    });
+  }
+
+  private scheduleOf(channel: string): ScheduleIndex {
+    const schedule = this.schedules.get(channel);
+    if (!schedule) throw new ApiError(403, {});
+    return schedule;
+  }
+}
+
+function digest(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
+}
+
+function parseStateDocument(document: unknown, catalogId: string): ChannelState {
+  const doc = document as { format?: unknown; state?: Partial<ChannelState> } | null;
+  if (!doc || typeof doc !== 'object' || doc.format !== STATE_FORMAT) {
+    throw fieldError(
+      'format',
+      `"${STATE_FORMAT}" 형식이어야 합니다. (send a document exported by GET /__sim/state)`,
+    );
+  }
+  const state = doc.state;
+  if (!state || typeof state !== 'object') throw fieldError('state', '이 필드는 필수 항목입니다.');
+  for (const name of COLLECTIONS) {
+    const records = state[name];
+    if (!records || typeof records !== 'object' || Array.isArray(records)) {
+      throw fieldError('state', `state.${name} 객체가 없습니다. (state.${name} must be an object)`);
+    }
+  }
+  const meta = state.meta?.meta;
+  if (!meta || typeof meta.anchorDate !== 'string' || typeof meta.clockOffsetMs !== 'number') {
+    throw fieldError('state', 'state.meta.meta 가 올바르지 않습니다. (state.meta.meta is malformed)');
+  }
+  if (meta.catalogId !== catalogId) {
+    throw fieldError(
+      'state',
+      `다른 카탈로그의 상태입니다. (this state was built on catalogue "${meta.catalogId}", the simulator runs "${catalogId}")`,
+    );
+  }
+  return structuredClone(state as ChannelState);
+}
+
+/**
+ * A min-heap over the channel's scheduled supplier actions, so that finding what is due costs
+ * O(log n) per action instead of a scan of every order ever placed. Entries are removed lazily: a popped
+ * entry counts only if the state still holds it.
+ */
+class ScheduleIndex {
+  private heap: Array<{ at: number; key: string }> = [];
+
+  constructor(state: ChannelState) {
+    for (const [key, action] of Object.entries(state.schedule)) this.push(action.at, key);
+  }
+
+  track(changes: readonly Change[]): void {
+    for (const [collection, key, value] of changes) {
+      if (collection === 'schedule' && value) this.push((value as ScheduledAction).at, key);
+    }
+  }
+
+  due(state: ChannelState, now: number): ScheduledAction[] {
+    const due: ScheduledAction[] = [];
+    const seen = new Set<string>();
+    while (this.heap.length > 0 && this.heap[0]!.at <= now) {
+      const { key, at } = this.pop();
+      const action = state.schedule[key];
+      if (action && action.at === at && !seen.has(key)) {
+        due.push(action);
+        seen.add(key);
+      }
+    }
+    return due;
+  }
+
+  private push(at: number, key: string): void {
+    const heap = this.heap;
+    heap.push({ at, key });
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent]!.at <= heap[i]!.at) break;
+      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+      i = parent;
+    }
+  }
+
+  private pop(): { at: number; key: string } {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let smallest = i;
+        if (l < heap.length && heap[l]!.at < heap[smallest]!.at) smallest = l;
+        if (r < heap.length && heap[r]!.at < heap[smallest]!.at) smallest = r;
+        if (smallest === i) break;
+        [heap[smallest], heap[i]] = [heap[i]!, heap[smallest]!];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+}
