@@ -115,9 +115,15 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     connectionTimeout: 60_000,
     requestTimeout: 30_000,
     keepAliveTimeout: 65_000,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Malformed or absurdly long URLs: no such resource, in the vendor's words (never an echo of the URL).
+    frameworkErrors: (_error, _request, reply) => {
+      reply.code(404).send(notFound().body);
+    },
   });
   app.decorate('sim', sim);
+  // The vendor takes JSON only: other content types get 415, not a string body.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler());
 
   const tools = new Map<string, ChannelTools>(

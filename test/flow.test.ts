@@ -77,7 +77,7 @@ describe.each(FAMILIES)('$family flow', ({ family, manual }) => {
     const before = await inventory();
     const entry = before[optionCode]!.find((e) => e.remain_quantity >= 3 && e.is_order !== false)!;
     expect(entry).toBeDefined();
-    const inventoryAt = tour ? `${entry.date}T${entry.start_time}:00Z` : entry.date;
+    const inventoryAt = tour ? `${entry.date}T${entry.start_time}:00Z` : `${entry.date}T00:00:00Z`;
 
     const body = orderBody({
       mappingCode,
@@ -177,7 +177,7 @@ describe.each(FAMILIES)('$family flow', ({ family, manual }) => {
       : await c.getDayTicketInventory({ path, query: { page: 1, page_size: 5 } });
     const optionCode = options[0]!.option_code;
     const entry = (inv.data.option_codes as Record<string, Array<Record<string, unknown>>>)[optionCode]![0]!;
-    const inventoryAt = tour ? `${entry.date}T${entry.start_time}:00Z` : String(entry.date);
+    const inventoryAt = tour ? `${entry.date}T${entry.start_time}:00Z` : `${entry.date}T00:00:00Z`;
     const tooMany = Number(entry.remain_quantity) + 1;
     const order = orderBody({
       mappingCode: registered.data.data.channel_product_mapping_code,
