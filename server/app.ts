@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { DEFAULT_COUNTS, generateCatalog, loadCatalogFile } from '../fixtures/catalog.ts';
 import { indexCatalog } from './domain/context.ts';
 import {
@@ -118,7 +118,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // Malformed or absurdly long URLs: no such resource, in the vendor's words (never an echo of the URL).
     frameworkErrors: (_error, _request, reply) => {
-      reply.code(404).send(notFound().body);
+      (reply as FastifyReply).code(404).send(notFound().body);
     },
   });
   app.decorate('sim', sim);

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
-import { ApiError, fieldError } from './domain/errors.ts';
+import { fieldError } from './domain/errors.ts';
 import { applyDue } from './domain/supplier.ts';
 import { formatDate } from './domain/time.ts';
 import {
@@ -144,7 +144,7 @@ export class Sandboxes {
 
   private scheduleOf(channel: string): ScheduleIndex {
     const schedule = this.schedules.get(channel);
-    if (!schedule) throw new ApiError(403, {});
+    if (!schedule) throw new Error(`channel ${channel} was not opened`);
     return schedule;
   }
 }

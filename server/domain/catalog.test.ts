@@ -8,10 +8,11 @@ import {
   registerProduct,
 } from './catalog.ts';
 import type { DomainContext } from './context.ts';
-import { ApiError, MESSAGES } from './errors.ts';
+import { MESSAGES } from './errors.ts';
 import { uuidFrom } from './ids.ts';
 import { findEntry, inventoryCode } from './inventory.ts';
 import {
+  catchApiError,
   makeTestContext,
   TEST_DAY_TICKET_CODE,
   TEST_TICKET_ADULT,
@@ -24,16 +25,6 @@ import {
   withChanges,
 } from './testing.ts';
 import type { Product } from './types.ts';
-
-function catchApiError(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected an ApiError');
-}
 
 /** Messages of a 400 naming exactly `field`. */
 function fieldMessages(fn: () => unknown, field: string): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, invalidChoice, MESSAGES } from './errors.ts';
+import { invalidChoice, MESSAGES } from './errors.ts';
 import {
   answerQuestion,
   createQuestion,
@@ -11,6 +11,7 @@ import {
 } from './feedback.ts';
 import { stableHash, uuidFrom } from './ids.ts';
 import {
+  catchApiError as apiError,
   makeTestContext,
   TEST_DAY_TICKET_CODE,
   TEST_TICKET_ADULT,
@@ -18,16 +19,6 @@ import {
   TEST_TOUR_CODE,
   withChanges,
 } from './testing.ts';
-
-function apiError(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected an ApiError');
-}
 
 function tourReview(over: Partial<TourReviewInput> = {}): TourReviewInput {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { currentProduct, type DomainContext } from './context.ts';
-import { ApiError, invalidChoice, MESSAGES } from './errors.ts';
+import { invalidChoice, MESSAGES } from './errors.ts';
 import { uuidFrom } from './ids.ts';
 import { findEntry } from './inventory.ts';
 import {
@@ -23,6 +23,7 @@ import {
 } from './orders.ts';
 import { scheduleKey } from './supplier.ts';
 import {
+  catchApiError as apiError,
   makeTestContext,
   TEST_DAY_TICKET_CODE,
   TEST_TICKET_ADULT,
@@ -99,16 +100,6 @@ function orderInput(lines: CreateOrderLine[], over: Partial<CreateOrderInput> = 
     purchaser: { name: 'Buyer' },
     ...over,
   };
-}
-
-function apiError(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected an ApiError');
 }
 
 function remain(ctx: DomainContext, optionCode = TEST_TOUR_ADULT, at = DAY0_0900): number {

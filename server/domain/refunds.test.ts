@@ -1,25 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainContext } from './context.ts';
-import { ApiError, MESSAGES } from './errors.ts';
+import { MESSAGES } from './errors.ts';
 import { uuidFrom } from './ids.ts';
 import { cancelTicket, createOrder } from './orders.ts';
 import { expectedRefundPercent, parsePolicy, type RefundInput, recordRefund } from './refunds.ts';
-import { makeTestContext, TEST_TOUR_ADULT, TEST_TOUR_CODE, withChanges } from './testing.ts';
+import {
+  catchApiError as apiError,
+  makeTestContext,
+  TEST_TOUR_ADULT,
+  TEST_TOUR_CODE,
+  withChanges,
+} from './testing.ts';
 import { parseApiDateTime } from './time.ts';
 import type { Registration } from './types.ts';
 
 const POLICY = { '0': '1', '50': '3', '100': '7' };
 const ms = (s: string) => parseApiDateTime(s)!;
-
-function apiError(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected an ApiError');
-}
 
 describe('expectedRefundPercent', () => {
   const use = ms('2026-03-20T09:00:00Z');

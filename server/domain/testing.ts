@@ -17,6 +17,7 @@
  * Not a test file itself (no vitest import), so any domain test may import it.
  */
 import { type DomainContext, indexCatalog } from './context.ts';
+import { ApiError } from './errors.ts';
 import { uuidFrom } from './ids.ts';
 import { parseApiDateTime } from './time.ts';
 import {
@@ -189,4 +190,15 @@ export function applyChanges(state: ChannelState, changes: readonly Change[]): C
 /** The same context (catalogue, clock, channel) over the state with `changes` applied. */
 export function withChanges(ctx: DomainContext, changes: readonly Change[], now = ctx.now): DomainContext {
   return { ...ctx, state: applyChanges(ctx.state, changes), now };
+}
+
+/** The ApiError a domain call throws; fails the test when it throws nothing or something else. */
+export function catchApiError(fn: () => unknown): ApiError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error('expected an ApiError');
 }
