@@ -193,7 +193,7 @@ describe('createOrder', () => {
       channelOrderCode: 'CO-1',
       status: 'New',
       channelStatus: 'New',
-      comment: '',
+      comment: '새 주문',
       productCode: TEST_TOUR_CODE,
       productVersion: 1,
       optionCode: TEST_TOUR_ADULT,

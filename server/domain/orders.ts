@@ -219,7 +219,7 @@ function asCreated(order: Order): Order {
     ...order,
     status: 'New',
     channelStatus: 'New',
-    comment: '',
+    comment: ORDER_STATUS_LABELS.New,
     updatedAt: order.createdAt,
     tickets: order.tickets.map((t) => ({ ...t, status: 'New', updatedAt: order.createdAt })),
   };
@@ -337,7 +337,7 @@ export function createOrder(ctx: DomainContext, input: CreateOrderInput): Outcom
       channelOrderCode,
       channelStatus: 'New',
       status: 'New',
-      comment: '',
+      comment: ORDER_STATUS_LABELS.New,
       productCode: product.code,
       productVersion: product.version,
       optionCode: line.optionCode,

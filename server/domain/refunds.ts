@@ -138,7 +138,7 @@ export function recordRefund(
     );
   }
   const canceledAtMs = parseDateField(input.canceledAt, input.fields.canceledAt);
-  parseDateField(input.refundedAt, input.fields.refundedAt);
+  const refundedAtMs = parseDateField(input.refundedAt, input.fields.refundedAt);
   const inventoryAtMs = parseApiDateTime(order.inventoryAt);
   if (inventoryAtMs === null) throw new Error(`order ${order.code} has an unparseable inventoryAt`);
   const percent = expectedRefundPercent(input.policy, inventoryAtMs, canceledAtMs, input.fields.policy);
@@ -161,8 +161,8 @@ export function recordRefund(
     orderCode,
     ticketCode,
     channelRefundedPrice: price,
-    channelCanceledAt: input.canceledAt,
-    channelRefundedAt: input.refundedAt,
+    channelCanceledAt: formatRfc3339(canceledAtMs),
+    channelRefundedAt: formatRfc3339(refundedAtMs),
     channelPolicy: input.policy,
     expectedPercent: percent,
     expectedAmount,
