@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/catalog.ts';
 import { runSeed } from '../fixtures/seed-command.ts';
 import { buildSimulator, VERSION } from './app.ts';
+import { runContractSuite } from './contract.ts';
 import { type ChannelConfig, DEFAULT_CHANNELS } from './sandbox.ts';
 
 const USAGE = `ax-sim ${VERSION} — AX Cloud channel API simulator
@@ -11,6 +12,7 @@ Usage:
   ax-sim serve [--port 4010] [--host 127.0.0.1] [--data .ax-sim | :memory:] [--seed 42]
                [--channels FILE] [--fixtures FILE] [--no-control] [--admin-key KEY] [--log]
   ax-sim seed  --out FILE [--seed 42] [--tours 24] [--day-tickets 16]
+  ax-sim contract [--target URL --api-key KEY] [--channel-code CODE] [--writes] [--junit FILE]
 
 Environment: PORT, HOST, AX_SIM_DATA, AX_SIM_SEED, AX_SIM_CHANNELS, AX_SIM_ADMIN_KEY.
 `;
@@ -23,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest);
       case 'seed':
         return await seed(rest);
+      case 'contract':
+        return await contract(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -132,6 +136,54 @@ async function seed(argv: string[]): Promise<number> {
     `wrote ${result.products} products to ${values.out} (${(result.bytes / 1048576).toFixed(1)} MiB) in ${(result.ms / 1000).toFixed(1)} s\n`,
   );
   return 0;
+}
+
+/**
+ * Runs the contract suite against a server (or, without --target, a fresh in-process simulator): prints
+ * a summary per operation and exits non-zero when any test fails.
+ */
+async function contract(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      target: { type: 'string' },
+      'api-key': { type: 'string' },
+      'channel-code': { type: 'string' },
+      writes: { type: 'boolean' },
+      junit: { type: 'string' },
+      'admin-key': { type: 'string' },
+      filter: { type: 'string' },
+    },
+  });
+  const target = values.target;
+  if (target !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(target);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new Error(
+        `Invalid --target: ${target}. Must be an absolute http(s) URL, e.g. https://test.ax-cloud.com`,
+      );
+    }
+    if (!values['api-key']) throw new Error('--api-key KEY is required with --target (the channel API key)');
+  }
+  process.stdout.write(
+    `Running the AX Cloud contract suite against ${target ?? 'a fresh in-process simulator'}` +
+      `${target && !values.writes ? ' (read-only: pass --writes to also create orders and other data)' : ''}…\n`,
+  );
+  const result = await runContractSuite({
+    ...(target !== undefined && { target }),
+    ...(values['api-key'] !== undefined && { apiKey: values['api-key'] }),
+    ...(values['channel-code'] !== undefined && { channelCode: values['channel-code'] }),
+    ...(values['admin-key'] !== undefined && { adminKey: values['admin-key'] }),
+    ...(values.junit !== undefined && { junit: values.junit }),
+    ...(values.filter !== undefined && { testNamePattern: values.filter }),
+    writes: values.writes ?? false,
+  });
+  return result.exitCode === 0 ? 0 : 1;
 }
 
 function integer(value: string, name: string): number {

@@ -332,8 +332,11 @@ export interface paths {
      *     - Each option line needs the `channel_product_mapping_code` returned by the registration call
      *       and the sold `option_code`; `inventory_at` identifies the inventory entry (date, and for tours
      *       the start time). Stock is taken from that entry: 400 when the entry does not exist, is not on
-     *       sale (`is_order: false`) or has `remain_quantity < quantity`. Unknown mapping or option code:
-     *       404.
+     *       sale (`is_order: false`) or has `remain_quantity < quantity`. A `channel_product_mapping_code`
+     *       that is not this channel's registration of a product of this family, or an `option_code` that
+     *       is not an option of that product: 400 naming the field (our reading — the docs document no
+     *       error for order create; the code arrives in the body, so it is a field error, not a missing
+     *       resource).
      *     - `tickets` must hold exactly `quantity` elements — the schema says `minItems: 1`; the equality
      *       is enforced by the simulator (400).
      *     - RTI rule: for every key of the product's `required_traveler_information` that is `true`,
@@ -483,7 +486,8 @@ export interface paths {
      * @description Same contract as `createTourOrder`, for day-tickets (O2): one AX order per element of `options`,
      *     one AX ticket per unit of `quantity` (`tickets` must hold exactly `quantity` elements, enforced
      *     by the simulator), stock taken from the entry identified by (`option_code`, `inventory_at`
-     *     date) — 400 when missing or short, 404 for an unknown mapping or option code. RTI rule: every
+     *     date) — 400 when missing or short, 400 naming `channel_product_mapping_code` or `option_code`
+     *     when either is unknown (our reading, as for tours). RTI rule: every
      *     `true` key of the product's `required_traveler_information` needs a string value in
      *     `representative.additional`.
      *
@@ -2311,7 +2315,6 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
       413: components['responses']['PayloadTooLarge'];
       415: components['responses']['UnsupportedMediaType'];
     };
@@ -2523,7 +2526,6 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
       413: components['responses']['PayloadTooLarge'];
       415: components['responses']['UnsupportedMediaType'];
     };
