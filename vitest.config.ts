@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['server/**/*.test.ts', 'client/**/*.test.ts', 'fixtures/**/*.test.ts', 'test/**/*.test.ts'],
+          include: [
+            'server/**/*.test.ts',
+            'client/**/*.test.ts',
+            'fixtures/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
           testTimeout: 20_000,
         },
       },

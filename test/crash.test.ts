@@ -20,10 +20,22 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-async function serve(data: string): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+const SERVE_PROCESS = fileURLToPath(new URL('./support/serve-process.ts', import.meta.url));
+
+/**
+ * `ax-sim serve` on a free port; with `compactBytes`, the same server from test/support/serve-process.ts
+ * instead, whose journal rotates (and snapshots are written) every few kilobytes.
+ */
+async function serve(data: string, compactBytes?: number): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child =
+    compactBytes === undefined
+      ? spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : spawn(process.execPath, ['--import', 'tsx', SERVE_PROCESS], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, AX_SIM_DATA: data, AX_SIM_COMPACT_BYTES: String(compactBytes) },
+        });
   children.push(child);
   const baseUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -59,14 +71,24 @@ async function registerAndPickInventory(client: AxCloudClient) {
     query: { page: 1, page_size: 100 },
   });
   const entries = inventory.data.option_codes[optionCode]!.filter((e) => e.is_order && e.remain_quantity > 0);
-  return { mappingCode: registered.data.data.channel_product_mapping_code, optionCode, entries, rti: detail.data.required_traveler_information };
+  return {
+    mappingCode: registered.data.data.channel_product_mapping_code,
+    optionCode,
+    entries,
+    rti: detail.data.required_traveler_information,
+  };
 }
 
 describe('crash safety', () => {
   it('keeps every order answered 201 across SIGKILL mid-burst', async () => {
     const data = mkdtempSync(path.join(tmpdir(), 'ax-sim-crash-'));
     const first = await serve(data);
-    const client = createAxCloudClient({ baseUrl: first.baseUrl, apiKey: 'demo-key', retries: 0, timeoutMs: 5_000 });
+    const client = createAxCloudClient({
+      baseUrl: first.baseUrl,
+      apiKey: 'demo-key',
+      retries: 0,
+      timeoutMs: 5_000,
+    });
     const { mappingCode, optionCode, entries, rti } = await registerAndPickInventory(client);
 
     // Eight writers keep requests in flight; the server is killed once 30 orders have been answered.
@@ -107,7 +129,10 @@ describe('crash safety', () => {
     const orders = (await again.listSimOrders()).data.orders.map((o) => o.ax_order_code);
     for (const code of acknowledged) expect(orders).toContain(code);
     // Stock agrees with what survived: the invariant holds and every surviving order is counted.
-    const inventory = await again.getTourInventory({ path: { product_code: PRODUCT }, query: { page: 1, page_size: 100 } });
+    const inventory = await again.getTourInventory({
+      path: { product_code: PRODUCT },
+      query: { page: 1, page_size: 100 },
+    });
     for (const entry of inventory.data.option_codes[optionCode]!) {
       expect(entry.max_quantity).toBe(entry.remain_quantity + entry.ordered_quantity);
     }
@@ -115,12 +140,23 @@ describe('crash safety', () => {
     second.child.kill('SIGTERM');
   }, 60_000);
 
+  it('keeps every acknowledged write across 4 SIGKILL/restart rounds of `ax-sim serve`', async () => {
+    await crashRounds(4);
+  }, 120_000);
+
+  it('keeps every acknowledged write across 4 SIGKILL/restart rounds while the journal rotates', async () => {
+    // A 4 KiB compaction threshold: kills land before, during and after rotations and snapshot writes.
+    await crashRounds(4, 4 * 1024);
+  }, 120_000);
+
   it('refuses to start on a corrupt data file, naming it and leaving it as it was', async () => {
     const data = mkdtempSync(path.join(tmpdir(), 'ax-sim-corrupt-'));
     const { writeFileSync, readFileSync } = await import('node:fs');
     const file = path.join(data, 'demo-channel.json');
     writeFileSync(file, '{"format":"ax-sim-channel/1","seq":1,"state":');
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let err = '';
     child.stderr!.on('data', (c: Buffer) => {
@@ -132,3 +168,141 @@ describe('crash safety', () => {
     expect(readFileSync(file, 'utf8')).toBe('{"format":"ax-sim-channel/1","seq":1,"state":');
   }, 30_000);
 });
+
+/**
+ * Rounds of: start the server on the same folder, check everything acknowledged so far, then a burst
+ * of order creates and ticket cancels from 8 writers, killed with SIGKILL mid-burst. Each check: every
+ * order answered 201 exists, every ticket cancel answered 200 holds, `max = remain + ordered` for every
+ * entry, and each entry's stock equals its seeded stock minus the live tickets of the orders that
+ * survived (so an order and its stock are never half-applied).
+ */
+async function crashRounds(rounds: number, compactBytes?: number) {
+  const data = mkdtempSync(path.join(tmpdir(), 'ax-sim-rounds-'));
+  const acknowledgedOrders = new Map<string, string[]>();
+  const acknowledgedCancels = new Set<string>();
+  let baseline: Map<string, number> | undefined;
+  let requestNumber = 0;
+
+  const verify = async (client: AxCloudClient, optionCode: string, where: string) => {
+    const orders = new Map((await client.listSimOrders()).data.orders.map((o) => [o.ax_order_code, o]));
+    for (const code of acknowledgedOrders.keys())
+      expect(orders.has(code), `${where}: order ${code}`).toBe(true);
+    for (const ticket of acknowledgedCancels) {
+      const status = [...orders.values()]
+        .flatMap((o) => o.tickets)
+        .find((t) => t.ax_ticket_code === ticket)?.ax_ticket_status;
+      expect(status, `${where}: ticket ${ticket}`).toBe('Traveler canceled');
+    }
+    const inventory = await client.getTourInventory({
+      path: { product_code: PRODUCT },
+      query: { page: 1, page_size: 100 },
+    });
+    for (const entry of inventory.data.option_codes[optionCode]!) {
+      expect(entry.max_quantity, where).toBe(entry.remain_quantity + entry.ordered_quantity);
+      expect(entry.remain_quantity, where).toBeGreaterThanOrEqual(0);
+      const live = [...orders.values()]
+        .filter((o) => o.inventory_code === entry.inventory_code)
+        .flatMap((o) => o.tickets)
+        .filter((t) => t.ax_ticket_status === 'New').length;
+      expect(entry.remain_quantity, `${where}: stock of ${entry.inventory_code}`).toBe(
+        baseline!.get(entry.inventory_code)! - live,
+      );
+    }
+    return orders.size;
+  };
+
+  for (let round = 1; round <= rounds + 1; round++) {
+    const server = await serve(data, compactBytes);
+    const client = createAxCloudClient({
+      baseUrl: server.baseUrl,
+      apiKey: 'demo-key',
+      retries: 0,
+      timeoutMs: 5_000,
+      connections: 16,
+    });
+    const { mappingCode, optionCode, entries, rti } = await registerAndPickInventory(client);
+    if (!baseline) {
+      const inventory = await client.getTourInventory({
+        path: { product_code: PRODUCT },
+        query: { page: 1, page_size: 100 },
+      });
+      baseline = new Map(
+        inventory.data.option_codes[optionCode]!.map((e) => [e.inventory_code, e.remain_quantity]),
+      );
+    }
+    const found = await verify(client, optionCode, `start of round ${round}`);
+    expect(found).toBeGreaterThanOrEqual(acknowledgedOrders.size);
+    if (round > rounds) {
+      await client.close();
+      server.child.kill('SIGTERM');
+      break;
+    }
+
+    // Writers until the kill: the kill lands after a varying number of acknowledgements.
+    const killAfter = 12 + 9 * round;
+    let acknowledgedThisRound = 0;
+    let killed = false;
+    const writer = async (w: number) => {
+      while (!killed) {
+        const n = requestNumber++;
+        try {
+          const cancellable = [...acknowledgedOrders].filter(([, tickets]) => tickets.length > 0);
+          if (n % 4 === 3 && cancellable.length > 0) {
+            const [order, tickets] = cancellable[n % cancellable.length]!;
+            const ticket = tickets[0]!;
+            await client.cancelTourTicket({
+              path: { ax_order_code: order, ticket_code: ticket },
+              body: { status: 'Traveler canceled' },
+            });
+            acknowledgedCancels.add(ticket);
+            tickets.shift();
+          } else {
+            const entry = entries[(n * 7 + w) % entries.length]!;
+            const answer = await client.raw('POST', '/v1/channel/orders/tour', {
+              body: orderBody({
+                mappingCode,
+                optionCode,
+                inventoryAt: `${entry.date}T${entry.start_time}:00Z`,
+                quantity: 1 + (n % 2),
+                channelOrderId: `round-${round}-${n}`,
+                rti,
+              }),
+            });
+            // 400 = that entry is sold out by now; anything else is a failure.
+            expect([201, 400], answer.rawBody).toContain(answer.status);
+            if (answer.status !== 201) continue;
+            const line = (
+              answer.data as {
+                data: {
+                  depth_combinations: Array<{
+                    ax_order_code: string;
+                    tickets: Array<{ ax_ticket_code: string }>;
+                  }>;
+                };
+              }
+            ).data.depth_combinations[0]!;
+            acknowledgedOrders.set(
+              line.ax_order_code,
+              line.tickets.map((t) => t.ax_ticket_code),
+            );
+          }
+          if (++acknowledgedThisRound >= killAfter && !killed) {
+            killed = true;
+            server.child.kill('SIGKILL');
+          }
+        } catch (error) {
+          // Cut off by the kill: never acknowledged, so nothing is promised.
+          if (!killed) throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+    await client.close();
+    const { child } = server;
+    await new Promise((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve),
+    );
+  }
+  expect(acknowledgedOrders.size).toBeGreaterThan(40);
+  expect(acknowledgedCancels.size).toBeGreaterThan(5);
+}

@@ -44,7 +44,9 @@ async function orderFor(client: AxCloudClient, productCode: string, quantity = 1
     path: { product_code: productCode },
     query: { page: 1, page_size: 60 },
   });
-  const entry = inventory.data.option_codes[optionCode]!.find((e) => e.is_order && e.remain_quantity >= quantity)!;
+  const entry = inventory.data.option_codes[optionCode]!.find(
+    (e) => e.is_order && e.remain_quantity >= quantity,
+  )!;
   const body = orderBody({
     mappingCode,
     optionCode,
@@ -63,10 +65,12 @@ describe('routes from the spec', () => {
   it('has a handler for every operation and an operation for every handler', () => {
     expect(handlerMismatch(loadSpec(AX_CLOUD_SPEC).operations, channelHandlers())).toEqual([]);
     const { createTourOrder: _, ...missing } = channelHandlers();
-    expect(handlerMismatch(loadSpec(AX_CLOUD_SPEC).operations, { ...missing, extraOperation: async () => ({ body: null }) })).toEqual([
-      'no handler for operation createTourOrder',
-      'handler extraOperation has no operation',
-    ]);
+    expect(
+      handlerMismatch(loadSpec(AX_CLOUD_SPEC).operations, {
+        ...missing,
+        extraOperation: async () => ({ body: null }),
+      }),
+    ).toEqual(['no handler for operation createTourOrder', 'handler extraOperation has no operation']);
   });
 
   it('serves the contract and the docs UI', async () => {
@@ -81,7 +85,12 @@ describe('bad input', () => {
   it('answers DRF field errors naming each missing field, and creates nothing', async () => {
     const answer = await sim.client.raw('POST', '/v1/channel/orders/tour', { body: {} });
     expect(answer.status).toBe(400);
-    expect(Object.keys(answer.data as object).sort()).toEqual(['options', 'order', 'purchaser', 'representative']);
+    expect(Object.keys(answer.data as object).sort()).toEqual([
+      'options',
+      'order',
+      'purchaser',
+      'representative',
+    ]);
     expect((answer.data as Record<string, string[]>).order).toEqual(['이 필드는 필수 항목입니다.']);
   });
 
@@ -113,7 +122,9 @@ describe('bad input', () => {
       headers: { 'content-type': 'text/plain' },
     });
     expect(text.status).toBe(415);
-    const huge = await sim.client.raw('POST', '/v1/channel/orders/tour', { body: { pad: 'x'.repeat(100_000) } });
+    const huge = await sim.client.raw('POST', '/v1/channel/orders/tour', {
+      body: { pad: 'x'.repeat(100_000) },
+    });
     expect(huge.status).toBe(413);
     expect(huge.data).toHaveProperty('detail');
   });
@@ -157,7 +168,9 @@ describe('orders', () => {
     const again = await sim.client.createTourOrder({ body });
     expect(again.data).toEqual(first.data);
     const changed = { ...body, order: { ...body.order, total: '1' } };
-    const error = (await sim.client.createTourOrder({ body: changed }).catch((e: unknown) => e)) as AxCloudError;
+    const error = (await sim.client
+      .createTourOrder({ body: changed })
+      .catch((e: unknown) => e)) as AxCloudError;
     expect(error.status).toBe(400);
     expect(Object.keys(error.body as object)).toEqual(['channel_order_id']);
   });
@@ -168,14 +181,24 @@ describe('orders', () => {
     const { option_code, inventory_at, ...rest } = line!;
     const { channel_order_id, ...order } = body.order;
     const legacy = {
-      depth_combinations: [{ ...rest, dc_code: option_code, use_date: inventory_at.replace('T', ' ').replace('Z', ''), unit_selling_price: 2222, discount: 22 }],
+      depth_combinations: [
+        {
+          ...rest,
+          dc_code: option_code,
+          use_date: inventory_at.replace('T', ' ').replace('Z', ''),
+          unit_selling_price: 2222,
+          discount: 22,
+        },
+      ],
       order: { ...order, channel_order_code: `legacy-${channel_order_id}` },
       purchaser: body.purchaser,
       representative: body.representative,
     };
     const answer = await sim.client.raw('POST', '/v1/channel/orders/tour', { body: legacy });
     expect(answer.status).toBe(201);
-    const data = (answer.data as { data: { channel_order_code: string; depth_combinations: Array<{ dc_code: string }> } }).data;
+    const data = (
+      answer.data as { data: { channel_order_code: string; depth_combinations: Array<{ dc_code: string }> } }
+    ).data;
     expect(data.channel_order_code).toBe(`legacy-${channel_order_id}`);
     expect(data.depth_combinations[0]!.dc_code).toBe(option_code);
   });
@@ -219,7 +242,10 @@ describe('orders', () => {
     expect(await confirmStatus(sim.client, delayed)).toBe('Supplier confirm');
     expect(await confirmStatus(sim.client, manual)).toBe('New');
 
-    await sim.client.actAsSupplierOnOrder({ path: { ax_order_code: manual }, body: { action: 'reject', comment: '재고 없음' } });
+    await sim.client.actAsSupplierOnOrder({
+      path: { ax_order_code: manual },
+      body: { action: 'reject', comment: '재고 없음' },
+    });
     const confirm = await sim.client.getTourOrderConfirm({ path: { ax_order_code: manual } });
     expect(confirm.data.data[0]).toMatchObject({ ax_order_status: 'Supplier reject', comment: '재고 없음' });
     const cancel = (await sim.client
@@ -234,11 +260,18 @@ describe('orders', () => {
     const line = created.data.data.depth_combinations[0]!;
     const path = { ax_order_code: line.ax_order_code, ticket_code: line.tickets[0]!.ax_ticket_code };
     const answers = await Promise.all(
-      Array.from({ length: 10 }, () => sim.client.cancelTourTicket({ path, body: { status: 'Traveler Canceled' } })),
+      Array.from({ length: 10 }, () =>
+        sim.client.cancelTourTicket({ path, body: { status: 'Traveler Canceled' } }),
+      ),
     );
     for (const a of answers) expect(a.data.data.ax_ticket_status).toBe('Traveler canceled');
-    const inventory = await sim.client.getTourInventory({ path: { product_code: TOUR.manual }, query: { page: 1, page_size: 60 } });
-    const now = inventory.data.option_codes[optionCode]!.find((e) => e.inventory_code === entry.inventory_code)!;
+    const inventory = await sim.client.getTourInventory({
+      path: { product_code: TOUR.manual },
+      query: { page: 1, page_size: 60 },
+    });
+    const now = inventory.data.option_codes[optionCode]!.find(
+      (e) => e.inventory_code === entry.inventory_code,
+    )!;
     expect(now.remain_quantity).toBe(entry.remain_quantity - 1);
   });
 });
@@ -275,9 +308,20 @@ describe('catalogue changes', () => {
 describe('questions', () => {
   it('creates, refuses duplicates and null bodies, and answers through the control API', async () => {
     const path = { product_code: TOUR.manual };
-    const question = { question_code: 'q-1', title: '집합 장소?', body: '어디서 만나나요?', is_public: true, quested_at: '2026-01-21 10:00' };
-    expect((await sim.client.createTourQuestion({ path, body: question })).data).toEqual({ status_code: 201, question_code: 'q-1' });
-    const dup = (await sim.client.createTourQuestion({ path, body: question }).catch((e: unknown) => e)) as AxCloudError;
+    const question = {
+      question_code: 'q-1',
+      title: '집합 장소?',
+      body: '어디서 만나나요?',
+      is_public: true,
+      quested_at: '2026-01-21 10:00',
+    };
+    expect((await sim.client.createTourQuestion({ path, body: question })).data).toEqual({
+      status_code: 201,
+      question_code: 'q-1',
+    });
+    const dup = (await sim.client
+      .createTourQuestion({ path, body: question })
+      .catch((e: unknown) => e)) as AxCloudError;
     expect(Object.keys(dup.body as object)).toEqual(['question_code']);
     const nullBody = await sim.client.raw('POST', `/v1/channel/question/tour/${TOUR.manual}`, {
       body: { ...question, question_code: 'q-2', body: null },
@@ -300,7 +344,9 @@ describe('questions', () => {
 
 describe('control API', () => {
   it('injects faults for a number of calls, then lets requests through', async () => {
-    await sim.client.putFaults({ body: { rules: [{ method: 'GET', path: '/v1/channel/products/*', status: 503, times: 2 }] } });
+    await sim.client.putFaults({
+      body: { rules: [{ method: 'GET', path: '/v1/channel/products/*', status: 503, times: 2 }] },
+    });
     expect((await sim.client.raw('GET', '/v1/channel/products/tour')).status).toBe(503);
     expect((await sim.client.raw('GET', '/v1/channel/products/tour')).status).toBe(503);
     expect((await sim.client.raw('GET', '/v1/channel/products/tour')).status).toBe(200);
@@ -315,7 +361,11 @@ describe('control API', () => {
     await sim.client.listTourProducts({ query: { page: 2, page_size: 1 } });
     const journal = await sim.client.getJournal({ query: { limit: 1 } });
     expect(journal.data.entries).toHaveLength(1);
-    expect(journal.data.entries[0]).toMatchObject({ method: 'GET', path: '/v1/channel/products/tour?page=2&page_size=1', status: 200 });
+    expect(journal.data.entries[0]).toMatchObject({
+      method: 'GET',
+      path: '/v1/channel/products/tour?page=2&page_size=1',
+      status: 200,
+    });
   });
 
   it('exports a channel’s world, and imports it into another channel', async () => {
@@ -324,7 +374,9 @@ describe('control API', () => {
     await sim.other.importState({ body: exported.data });
     const theirs = await sim.other.listSimOrders();
     const ours = await sim.client.listSimOrders();
-    expect(theirs.data.orders.map((o) => o.ax_order_code).sort()).toEqual(ours.data.orders.map((o) => o.ax_order_code).sort());
+    expect(theirs.data.orders.map((o) => o.ax_order_code).sort()).toEqual(
+      ours.data.orders.map((o) => o.ax_order_code).sort(),
+    );
     const bad = await sim.other.raw('PUT', '/__sim/state', { body: { format: 'nope' } });
     expect(bad.status).toBe(400);
     await sim.other.resetSandbox();

@@ -16,10 +16,17 @@ export const MESSAGES = {
   blank: '이 필드는 blank일 수 없습니다.',
   invalid: '유효하지 않은 값입니다.',
   invalidJson: 'JSON 파싱 오류입니다. (malformed JSON body)',
+  tooDeep:
+    'JSON 본문의 중첩이 너무 깊습니다. 객체와 배열은 256단계까지 중첩할 수 있습니다. (JSON body nested deeper than 256 levels; flatten it)',
   tooLarge: '요청 본문이 너무 큽니다. (request body too large)',
   unsupportedMedia: '지원되지 않는 미디어 타입입니다. (Content-Type must be application/json)',
   notImplemented: '구현되지 않았습니다. (not implemented)',
   unavailable: '일시적으로 사용할 수 없습니다. (service unavailable)',
+  malformedRequest:
+    '잘못된 HTTP 요청입니다. (malformed HTTP request: percent-encode spaces, control and non-ASCII characters in the URL)',
+  requestTimeout:
+    '요청을 제시간에 다 받지 못했습니다. (the request did not arrive in time; the connection is closed)',
+  headersTooLarge: '요청 헤더가 너무 큽니다. (request line and headers too large; send a shorter URL)',
 } as const;
 
 export type ErrorBody = Record<string, unknown>;
@@ -43,10 +50,18 @@ export const fieldError = (field: string, message: string) => new ApiError(400, 
 /** 400 naming several fields at once. */
 export const fieldErrors = (errors: Record<string, string[]>) => new ApiError(400, errors);
 export const invalidJson = () => new ApiError(400, { detail: MESSAGES.invalidJson });
+export const tooDeep = () => new ApiError(400, { detail: MESSAGES.tooDeep });
 export const tooLarge = () => new ApiError(413, { detail: MESSAGES.tooLarge });
 export const unsupportedMedia = () => new ApiError(415, { detail: MESSAGES.unsupportedMedia });
 export const notImplemented = () => new ApiError(501, { detail: MESSAGES.notImplemented });
 export const unavailable = () => new ApiError(503, { detail: MESSAGES.unavailable });
 
+/**
+ * A request value as messages quote it: a string as is, anything else as JSON. Never `String(value)`,
+ * which throws on `{"toString": null}` — while the error for that very value is being written.
+ */
+export const shown = (value: unknown): string =>
+  typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+
 /** DRF's message for a value outside an enum. */
-export const invalidChoice = (value: unknown) => `"${String(value)}"이 유효하지 않은 선택(choice)입니다.`;
+export const invalidChoice = (value: unknown) => `"${shown(value)}"이 유효하지 않은 선택(choice)입니다.`;

@@ -19,6 +19,15 @@ const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))?)?$/;
 const BARE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants a four-digit RFC 3339 year can show. */
+export const EARLIEST_MS = -62_167_219_200_000;
+export const LATEST_MS = 253_402_300_799_999;
+/**
+ * A channel's virtual clock stays before this instant (advanced or imported), far enough from year
+ * 10 000 that nothing it stamps, plus the supplier's delays, needs a five-digit year.
+ */
+export const CLOCK_LIMIT_MS = Date.UTC(9000, 0, 1);
+
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
@@ -64,7 +73,9 @@ export function parseApiDateTime(s: string): number | null {
     if (oh > 23 || om > 59) return null;
     offsetMinutes = (sign === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  return days * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+  const ms = days * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+  // A zone offset can carry 9999-12-31T23:59-01:00 into year 10000, which no RFC 3339 answer can show.
+  return ms < EARLIEST_MS || ms > LATEST_MS ? null : ms;
 }
 
 /** Epoch milliseconds (midnight UTC) of a bare `YYYY-MM-DD`, or null. */

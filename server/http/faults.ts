@@ -14,8 +14,10 @@ export interface FaultRule {
   body?: unknown;
   delayMs?: number;
   probability: number;
-  /** Fires this many more times, then the rule is removed; undefined = forever. */
-  remaining?: number;
+  /** As sent: fire this many times in all. */
+  times?: number;
+  /** Fires this many more times, then the rule is removed; null = forever (the document requires the key). */
+  remaining: number | null;
 }
 
 export interface FaultAction {
@@ -64,7 +66,8 @@ export class FaultRules {
         body: rule.body,
         delayMs: rule.delayMs as number | undefined,
         probability: typeof rule.probability === 'number' ? rule.probability : 1,
-        remaining: rule.times as number | undefined,
+        times: rule.times as number | undefined,
+        remaining: (rule.times as number | undefined) ?? null,
         pattern: globToRegExp(rule.path),
       };
     });
@@ -77,7 +80,7 @@ export class FaultRules {
       if (rule.method && rule.method !== method) continue;
       if (!rule.pattern.test(path)) continue;
       if (rule.probability < 1 && this.random() >= rule.probability) continue;
-      if (rule.remaining !== undefined) {
+      if (rule.remaining !== null) {
         rule.remaining--;
         if (rule.remaining <= 0) this.rules = this.rules.filter((r) => r !== rule);
       }

@@ -3,11 +3,11 @@ import type { Family } from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
 import type { LoadedSpec, OperationSpec } from './spec.ts';
 
-/** What a handler answers; the status defaults to the operation's documented success status. */
-export interface Answer {
-  status?: number;
-  body: unknown;
-}
+/**
+ * What a handler answers; the status defaults to the operation's documented success status. `json` is a
+ * body already serialised (UTF-8 JSON, exactly what serialising the body would give), sent as is.
+ */
+export type Answer = { status?: number; body: unknown } | { status?: number; json: Buffer };
 
 export type Handler = (request: FastifyRequest, sim: Sandboxes) => Promise<Answer>;
 export type HandlerTable = Record<string, Handler>;
@@ -56,9 +56,19 @@ export function registerOperations(
         url,
         schema,
         config,
+        // An optional body that is left out reads as `{}`: validated (and handled) as "no fields".
+        ...(op.body &&
+          !op.bodyRequired && {
+            preValidation: async (request: FastifyRequest) => {
+              if (request.body === undefined) request.body = {};
+            },
+          }),
         handler: async (request, reply) => {
           const answer = await handler(request, sim);
-          return reply.code(answer.status ?? op.successStatus).send(answer.body);
+          reply.code(answer.status ?? op.successStatus);
+          return 'json' in answer
+            ? reply.type('application/json; charset=utf-8').send(answer.json)
+            : reply.send(answer.body);
         },
       });
     }

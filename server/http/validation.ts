@@ -9,6 +9,7 @@ import {
   invalidQuery,
   MESSAGES,
   notFound,
+  shown,
 } from '../domain/errors.ts';
 
 /**
@@ -45,7 +46,8 @@ type Context = 'body' | 'querystring' | 'params' | 'headers';
 export function validationError(context: Context, errors: ErrorObject[], body: unknown): ApiError {
   if (context === 'querystring') return invalidQuery();
   if (context === 'params') return notFound();
-  const fields: Record<string, string[]> = {};
+  // Field names come from the request ("constructor", "__proto__"): no inherited members to collide with.
+  const fields: Record<string, string[]> = Object.create(null);
   for (const error of relevant(errors)) {
     const { field, path } = locate(error);
     const message = describe(error, valueAt(body, error.instancePath));
@@ -94,7 +96,7 @@ function describe(error: ErrorObject, value: unknown): string {
         return `딕셔너리(object)가 필요하지만 ${kind(value)}을(를) 받았습니다.`;
       if (expected.includes('array')) return `리스트(array)가 필요하지만 ${kind(value)}을(를) 받았습니다.`;
       if (expected === 'integer') return '유효한 정수(integer)를 넣어주세요.';
-      if (expected === 'boolean') return `"${String(value)}"은 유효한 불리언(boolean)이 아닙니다.`;
+      if (expected === 'boolean') return `"${shown(value)}"은 유효한 불리언(boolean)이 아닙니다.`;
       if (expected.includes('number')) return '유효한 숫자(number) 또는 숫자 문자열을 넣어주세요.';
       return `유효한 문자열(string)이 아닙니다. (expected ${expected}, got ${kind(value)})`;
     }
@@ -140,4 +142,22 @@ function valueAt(root: unknown, pointer: string): unknown {
 
 function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** How deep a request body may nest (objects and arrays). Far beyond any document's shapes. */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * True when `value` nests deeper than `limit`. The walk stops `limit` levels down, so the check itself
+ * survives the input it exists for: a body of `[[[[…]]]]` 20 000 deep parses fine but overflows the
+ * stack of every unbounded recursive walk after it (hashing, journaling, cloning, serialising).
+ */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) return value.some((item) => nestedDeeperThan(item, limit - 1));
+  for (const key in value) {
+    if (nestedDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
+  }
+  return false;
 }

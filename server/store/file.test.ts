@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -141,5 +141,110 @@ describe('FileStore', () => {
     const journal = path.join(dir, 'c1.journal');
     writeFileSync(journal, readFileSync(journal, 'utf8').replace('"a"', '"x"'));
     await expect(new FileStore({ dir }).open('c1', init)).rejects.toThrow(/line 1 is damaged/);
+  });
+});
+
+describe('FileStore after a crash at any byte', () => {
+  it('restarts cleanly from the journal cut at every byte offset: torn tail dropped, earlier records intact', async () => {
+    const dir = tempDir();
+    const { store } = await reopen(dir);
+    // Multi-byte characters, so that some cuts fall inside a character.
+    const steps: Array<[string, number]> = [
+      ['서울-🙂', 1],
+      ['a', 2],
+      ['\u202ertl\u200b', 3],
+      ['b', 4],
+    ];
+    for (const [key, value] of steps) await store.transact('c1', (tx) => tx.apply([['stock', key, value]]));
+    await store.close();
+    const snapshot = readFileSync(path.join(dir, 'c1.json'));
+    const journal = readFileSync(path.join(dir, 'c1.journal'));
+    const lineEnds = [...journal.entries()].filter(([, byte]) => byte === 0x0a).map(([i]) => i + 1);
+    expect(lineEnds).toHaveLength(steps.length);
+
+    // Every offset of the whole journal: a crash tears the last line, and every line was the last once.
+    for (let cut = 0; cut <= journal.length; cut++) {
+      const copy = tempDir();
+      writeFileSync(path.join(copy, 'c1.json'), snapshot);
+      writeFileSync(path.join(copy, 'c1.journal'), journal.subarray(0, cut));
+      const { state, store: again } = await reopen(copy);
+      const complete = lineEnds.filter((end) => end <= cut).length;
+      const where = `cut at byte ${cut} of ${journal.length}`;
+      expect(state.stock, where).toEqual(Object.fromEntries(steps.slice(0, complete)));
+      // The torn tail is gone from the file, everything before it is as it was.
+      const kept = complete === 0 ? 0 : lineEnds[complete - 1]!;
+      expect(readFileSync(path.join(copy, 'c1.journal')), where).toEqual(journal.subarray(0, kept));
+      // And the store keeps working: a new write survives another restart.
+      await again.transact('c1', (tx) => tx.apply([['stock', 'after', cut]]));
+      await again.close();
+      const { state: later, store: third } = await reopen(copy);
+      expect(later.stock.after, where).toBe(cut);
+      expect(Object.keys(later.stock), where).toHaveLength(complete + 1);
+      await third.close();
+      rmSync(copy, { recursive: true });
+    }
+  });
+
+  it('drops a torn tail padded with zero bytes (the file grew before its data reached the disk)', async () => {
+    const dir = tempDir();
+    const { store } = await reopen(dir);
+    await store.transact('c1', (tx) => tx.apply([['stock', 'a', 1]]));
+    await store.close();
+    appendFileSync(
+      path.join(dir, 'c1.journal'),
+      Buffer.concat([Buffer.from('0a1b2c3d {"q":2,"c"'), Buffer.alloc(64)]),
+    );
+    const { state, store: again } = await reopen(dir);
+    expect(state.stock).toEqual({ a: 1 });
+    await again.close();
+  });
+
+  it('refuses garbage that was never a record, even as the last line, and leaves it untouched', async () => {
+    for (const garbage of [
+      Buffer.from([0xff, 0xfe, 0x00, 0x13, 0x37, 0x9c, 0x01]),
+      Buffer.from('hello world'),
+      Buffer.from('not a record\n'),
+      Buffer.from('0a1b2c3d {"x": 1}'),
+    ]) {
+      const dir = tempDir();
+      const { store } = await reopen(dir);
+      await store.transact('c1', (tx) => tx.apply([['stock', 'a', 1]]));
+      await store.close();
+      const file = path.join(dir, 'c1.journal');
+      appendFileSync(file, garbage);
+      const before = readFileSync(file);
+      const error = await new FileStore({ dir }).open('c1', init).catch((e: unknown) => e);
+      expect(error, garbage.toString('hex')).toBeInstanceOf(StoreError);
+      expect((error as StoreError).file).toBe(file);
+      expect((error as Error).message).toMatch(/line 2 is damaged/);
+      expect(readFileSync(file)).toEqual(before);
+    }
+  });
+
+  it('refuses a snapshot that is valid JSON of the wrong shape, naming it', async () => {
+    for (const content of [
+      '[]',
+      '{"format": "ax-sim-channel/1", "seq": 1, "state": []}',
+      '{"format": "ax-sim-channel/1", "seq": 1, "state": {"meta": {"meta": {}}}}',
+      JSON.stringify({ format: 'ax-sim-channel/1', seq: 1, state: { ...init(), orders: [] } }),
+      JSON.stringify({ format: 'ax-sim-channel/1', seq: '1', state: init() }),
+    ]) {
+      const dir = tempDir();
+      const file = path.join(dir, 'c1.json');
+      writeFileSync(file, content);
+      const error = await new FileStore({ dir }).open('c1', init).catch((e: unknown) => e);
+      expect(error, content).toBeInstanceOf(StoreError);
+      expect((error as StoreError).file).toBe(file);
+      expect((error as Error).message).toContain('is not an ax-sim-channel/1 snapshot');
+      expect(readFileSync(file, 'utf8')).toBe(content);
+      expect(readdirSync(dir)).toEqual(['c1.json']);
+    }
+  });
+
+  it('refuses a data path that is a file', () => {
+    const file = path.join(tempDir(), 'data');
+    writeFileSync(file, 'keep me');
+    expect(() => new FileStore({ dir: file })).toThrow(/is a file, not a folder/);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
   });
 });

@@ -17,14 +17,19 @@ export interface DecodedJournal {
   records: JournalRecord[];
   /** Byte length of the valid prefix; anything after it is a torn tail. */
   validBytes: number;
-  /** Set when a damaged line is followed by more data: that is corruption, not a torn tail. */
+  /**
+   * Set when a line is damaged and is not a torn tail — more data follows it, or it does not even begin
+   * like a record (garbage): that is corruption, and the caller refuses to start.
+   */
   corruptLine?: number;
 }
 
 /**
  * Decodes a journal. A crash can leave the last line half-written (a torn tail): it is detected by its
- * missing newline or a checksum that does not match, and dropped. A damaged line with intact lines
- * after it is reported as corruption instead — the caller refuses to start.
+ * missing newline or a checksum that does not match, and dropped — provided it begins the way every
+ * record does (`<crc32 hex> {"q":`), possibly followed by zero bytes (a file extended before its data
+ * reached the disk). Anything else — a damaged line with more lines after it, or bytes that were never
+ * a record — is reported as corruption instead.
  */
 export function decodeJournal(bytes: Buffer): DecodedJournal {
   const records: JournalRecord[] = [];
@@ -36,13 +41,31 @@ export function decodeJournal(bytes: Buffer): DecodedJournal {
     const record = end === -1 ? undefined : decodeLine(bytes.subarray(offset, end));
     if (!record) {
       const rest = end === -1 ? Buffer.alloc(0) : bytes.subarray(end + 1);
-      const tornTail = rest.toString('utf8').trim() === '';
+      const tornTail =
+        rest.every(isBlank) && beginsLikeRecord(bytes.subarray(offset, end === -1 ? bytes.length : end));
       return tornTail ? { records, validBytes: offset } : { records, validBytes: offset, corruptLine: line };
     }
     records.push(record);
     offset = end + 1;
   }
   return { records, validBytes: offset };
+}
+
+const RECORD_START = Buffer.from(' {"q":');
+
+/** Whitespace, or a zero byte. */
+const isBlank = (c: number) => c === 0 || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** True when `line` (without its newline) is a prefix of `<8 hex> {"q":…`, trailing zero bytes aside. */
+function beginsLikeRecord(line: Buffer): boolean {
+  let length = line.length;
+  while (length > 0 && line[length - 1] === 0) length--;
+  for (let i = 0; i < Math.min(length, 8); i++) {
+    const c = line[i]!;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  const start = line.subarray(8, Math.min(length, 8 + RECORD_START.length));
+  return start.equals(RECORD_START.subarray(0, start.length));
 }
 
 function decodeLine(line: Buffer): JournalRecord | undefined {

@@ -1,12 +1,12 @@
 import type { Change, ChannelState } from '../domain/types.ts';
-import { applyChanges, type Store, StoreError, type Transaction } from './store.ts';
+import { adoptState, applyChanges, type Store, StoreError, type Transaction } from './store.ts';
 
 /** Keeps state in memory only (`--data :memory:`): fast, and gone when the process ends. */
 export class MemoryStore implements Store {
   protected readonly states = new Map<string, ChannelState>();
 
   async open(channel: string, init: () => ChannelState): Promise<void> {
-    if (!this.states.has(channel)) this.states.set(channel, init());
+    if (!this.states.has(channel)) this.states.set(channel, adoptState(init()));
   }
 
   transact<T>(channel: string, fn: (tx: Transaction) => T): Promise<T> {
@@ -17,7 +17,9 @@ export class MemoryStore implements Store {
       apply(changes) {
         if (changes.length === 0) return;
         applyChanges(state, changes);
-        applied.push(...changes);
+        // One by one: a spread of hundreds of thousands of changes (supplier actions falling due after a
+        // long clock advance) overflows the call stack.
+        for (const change of changes) applied.push(change);
       },
     };
     let result: T;
@@ -30,7 +32,7 @@ export class MemoryStore implements Store {
   }
 
   async replace(channel: string, state: ChannelState): Promise<void> {
-    this.states.set(channel, state);
+    this.states.set(channel, adoptState(state));
     await this.persistReplace(channel, state);
   }
 

@@ -38,6 +38,20 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * Gives every collection of `state` a null prototype, in place, and returns it. Codes come from
+ * requests, and on an ordinary object `orders["constructor"]` or `questions["__proto__"]` finds
+ * Object's own members (a phantom order, a prototype replaced by a write); on these they are plain
+ * keys. Every state a store holds passes through here: a new one, a loaded one, a replacing one.
+ */
+export function adoptState(state: ChannelState): ChannelState {
+  const collections = state as unknown as Record<string, object>;
+  for (const name of Object.keys(collections)) {
+    collections[name] = Object.assign(Object.create(null) as object, collections[name]);
+  }
+  return state;
+}
+
 /** Applies changes in place. The only code that mutates a ChannelState. */
 export function applyChanges(state: ChannelState, changes: readonly Change[]): void {
   for (const [collection, key, value] of changes) {

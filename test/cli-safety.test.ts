@@ -1,0 +1,186 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAxCloudClient } from '../client/index.ts';
+import { buildSimulator } from '../server/app.ts';
+import { killStarted, serveCli } from './support/cli.ts';
+import { operation, specOperations } from './support/openapi.ts';
+
+/**
+ * Control API safety. Through the real `ax-sim serve` where the flags and the banner matter (tests bind
+ * 0.0.0.0 where they must, but connect only to 127.0.0.1), and through buildSimulator for the header
+ * rule on every control operation.
+ */
+
+afterEach(killStarted);
+
+const A = { authorization: 'Token demo-key' };
+const controlOps = specOperations().filter((o) => o.document === 'simulator');
+const authedControlOps = controlOps.filter((o) => !o.isPublic);
+
+/** A request to every control operation (placeholder codes; a 404 means "reached the route"). */
+function controlRequests() {
+  return controlOps.map((op) => ({
+    operationId: op.operationId,
+    method: op.method,
+    url: op.path.replace(/\{[^}]+\}/g, 'some-code'),
+    body: op.requestBody ? (op.operationId === 'advanceClock' ? { seconds: 1 } : {}) : undefined,
+  }));
+}
+
+async function send(
+  baseUrl: string,
+  request: ReturnType<typeof controlRequests>[number],
+  headers: Record<string, string>,
+) {
+  const client = createAxCloudClient({ baseUrl, apiKey: 'unused', retries: 0 });
+  try {
+    return await client.raw(request.method, request.url, {
+      ...(request.body !== undefined && { body: request.body }),
+      headers: { authorization: null, ...headers },
+    });
+  } finally {
+    await client.close();
+  }
+}
+
+describe('`ax-sim serve` flags', () => {
+  it('--no-control turns every /__sim route off (404), the channel API stays on', async () => {
+    const server = await serveCli(['--data', ':memory:', '--no-control']);
+    expect(server.stdout()).toContain('control API: off (--no-control)');
+    for (const request of controlRequests()) {
+      const answer = await send(server.baseUrl, request, A);
+      expect(answer.status, request.operationId).toBe(404);
+      expect(answer.data).toEqual({ detail: '찾을 수 없습니다.' });
+    }
+    expect(
+      (
+        await send(
+          server.baseUrl,
+          { operationId: 'list', method: 'GET', url: '/v1/channel/products/tour', body: undefined },
+          A,
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it('on a non-loopback host without --admin-key, the control API is off and the banner says why', async () => {
+    const server = await serveCli(['--data', ':memory:', '--host', '0.0.0.0']);
+    const banner = server.stdout();
+    expect(banner).toContain(
+      'control API: off — 0.0.0.0 is not a loopback address; pass --admin-key KEY to enable it',
+    );
+    for (const request of controlRequests()) {
+      const answer = await send(server.baseUrl, request, A);
+      expect(answer.status, request.operationId).toBe(404);
+    }
+    expect(
+      (
+        await send(
+          server.baseUrl,
+          { operationId: 'list', method: 'GET', url: '/v1/channel/products/tour', body: undefined },
+          A,
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it('on a non-loopback host with --admin-key K, control calls need X-Sim-Admin: K and the channel key', async () => {
+    const server = await serveCli(['--data', ':memory:', '--host', '0.0.0.0', '--admin-key', 'K-123']);
+    expect(server.stdout()).toMatch(/control API: http:\/\/\S+\/__sim \(needs X-Sim-Admin\)/);
+    for (const request of controlRequests()) {
+      const id = request.operationId;
+      if (operation(id).isPublic) {
+        expect((await send(server.baseUrl, request, {})).status, id).toBe(200);
+        continue;
+      }
+      for (const headers of [
+        A,
+        { ...A, 'x-sim-admin': 'wrong' },
+        { ...A, 'x-sim-admin': 'k-123' },
+        { 'x-sim-admin': 'K-123' },
+      ]) {
+        const answer = await send(server.baseUrl, request, headers);
+        expect(answer.status, `${id} ${JSON.stringify(headers)}`).toBe(403);
+        expect(answer.data).toEqual({ detail: '이 작업을 수행할 권한(permission)이 없습니다.' });
+      }
+      const answer = await send(server.baseUrl, request, { ...A, 'x-sim-admin': 'K-123' });
+      expect([200, 201, 400, 404], `${id}: ${answer.status} ${answer.rawBody}`).toContain(answer.status);
+    }
+    // The channel API never asks for the admin key.
+    expect(
+      (
+        await send(
+          server.baseUrl,
+          { operationId: 'list', method: 'GET', url: '/v1/channel/products/tour', body: undefined },
+          A,
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it('AX_SIM_ADMIN_KEY works like --admin-key', async () => {
+    const server = await serveCli(['--data', ':memory:', '--host', '0.0.0.0'], {
+      AX_SIM_ADMIN_KEY: 'from-env',
+    });
+    expect(server.stdout()).toContain('(needs X-Sim-Admin)');
+    const clock = { operationId: 'getClock', method: 'GET', url: '/__sim/clock', body: undefined };
+    expect((await send(server.baseUrl, clock, A)).status).toBe(403);
+    expect((await send(server.baseUrl, clock, { ...A, 'x-sim-admin': 'from-env' })).status).toBe(200);
+  });
+
+  it('on loopback, the control API is on with the channel key alone', async () => {
+    const server = await serveCli(['--data', ':memory:', '--host', '127.0.0.1']);
+    expect(server.stdout()).toMatch(/control API: http:\/\/127\.0\.0\.1:\d+\/__sim\n/);
+    const clock = { operationId: 'getClock', method: 'GET', url: '/__sim/clock', body: undefined };
+    expect((await send(server.baseUrl, clock, A)).status).toBe(200);
+    expect((await send(server.baseUrl, clock, {})).status).toBe(403);
+  });
+});
+
+describe('buildSimulator({ adminKey })', () => {
+  let app: Awaited<ReturnType<typeof buildSimulator>>;
+  beforeAll(async () => {
+    app = await buildSimulator({ adminKey: 'secret' });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers 403 to every authenticated control operation without the right X-Sim-Admin, whatever the channel key', async () => {
+    expect(authedControlOps.length).toBeGreaterThanOrEqual(17);
+    for (const request of controlRequests().filter((r) => !operation(r.operationId).isPublic)) {
+      for (const headers of [
+        { authorization: 'Token demo-key' },
+        { authorization: 'Token demo-key-2', 'x-sim-admin': '' },
+        { authorization: 'Token demo-key', 'x-sim-admin': 'secret ' },
+        { authorization: 'Token demo-key', 'x-sim-admin': 'SECRET' },
+        { 'x-sim-admin': 'secret' },
+        { authorization: 'Token nope', 'x-sim-admin': 'secret' },
+      ]) {
+        const answer = await app.inject({
+          method: request.method as 'GET',
+          url: request.url,
+          headers: { ...headers, ...(request.body !== undefined && { 'content-type': 'application/json' }) },
+          payload: request.body === undefined ? undefined : JSON.stringify(request.body),
+        });
+        expect(answer.statusCode, `${request.operationId} ${JSON.stringify(headers)}`).toBe(403);
+      }
+      const ok = await app.inject({
+        method: request.method as 'GET',
+        url: request.url,
+        headers: {
+          authorization: 'Token demo-key',
+          'x-sim-admin': 'secret',
+          ...(request.body !== undefined && { 'content-type': 'application/json' }),
+        },
+        payload: request.body === undefined ? undefined : JSON.stringify(request.body),
+      });
+      expect(ok.statusCode, `${request.operationId}: ${ok.body}`).not.toBe(403);
+    }
+  });
+
+  it('leaves the channel API and the health check without the admin key', async () => {
+    expect((await app.inject({ method: 'GET', url: '/__sim/health' })).statusCode).toBe(200);
+    const list = await app.inject({ method: 'GET', url: '/v1/channel/products/tour', headers: A });
+    expect(list.statusCode).toBe(200);
+  });
+});
