@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -11,6 +12,7 @@ import {
   invalidJson,
   MESSAGES,
   notFound,
+  tooDeep,
   tooLarge,
   unavailable,
   unsupportedMedia,
@@ -25,7 +27,7 @@ import { productHandlers } from './http/products.ts';
 import { RequestJournal } from './http/request-journal.ts';
 import { type HandlerTable, registerOperations } from './http/routes.ts';
 import { AX_CLOUD_SPEC, type LoadedSpec, loadSpec, SIMULATOR_SPEC } from './http/spec.ts';
-import { validationError, validatorCompiler } from './http/validation.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan, validationError, validatorCompiler } from './http/validation.ts';
 import { type ChannelConfig, DEFAULT_CHANNELS, Sandboxes } from './sandbox.ts';
 import { FileStore } from './store/file.ts';
 import { MemoryStore } from './store/memory.ts';
@@ -54,6 +56,13 @@ export interface SimulatorOptions {
   compactBytes?: number;
   /** Request bodies larger than this are refused with 413. */
   bodyLimit?: number;
+  /**
+   * A request must arrive whole — headers and body — within this time (default 30 s); a slower client
+   * gets 408 and its connection is closed, so a client that trickles bytes cannot hold a socket forever.
+   */
+  requestTimeoutMs?: number;
+  /** A connection on which nothing arrives for this long is closed (default 60 s). */
+  connectionTimeoutMs?: number;
   logger?: boolean;
   /** The real clock, for tests. */
   realNow?: () => number;
@@ -109,13 +118,20 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     throw error;
   }
 
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    connectionTimeout: 60_000,
-    requestTimeout: 30_000,
+    connectionTimeout: options.connectionTimeoutMs ?? 60_000,
+    requestTimeout,
     keepAliveTimeout: 65_000,
+    http: {
+      headersTimeout: requestTimeout,
+      // Node checks the two timeouts above only this often (by default every 30 s).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeout / 4))),
+    },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    clientErrorHandler: answerClientError,
     // Malformed or absurdly long URLs: no such resource, in the vendor's words (never an echo of the URL).
     frameworkErrors: (_error, _request, reply) => {
       (reply as FastifyReply).code(404).send(notFound().body);
@@ -124,6 +140,17 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   app.decorate('sim', sim);
   // The vendor takes JSON only: other content types get 415, not a string body.
   app.removeContentTypeParser('text/plain');
+  // Fastify's JSON parser (prototype poisoning refused), plus a nesting limit checked before anything
+  // walks the body recursively.
+  const parseJsonBody = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parseJsonBody(request, body as string, (error, value) => {
+      if (error) done(error, undefined);
+      else if (nestedDeeperThan(value, MAX_JSON_DEPTH)) done(tooDeep(), undefined);
+      else done(null, value);
+    });
+  });
   app.setValidatorCompiler(validatorCompiler());
 
   const tools = new Map<string, ChannelTools>(
@@ -160,7 +187,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
       path: request.url,
       status: reply.statusCode,
       request_body: request.body ?? null,
-      response_body: parseJson(request.sentPayload),
+      response_payload: request.sentPayload,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
     });
   });
@@ -234,11 +261,25 @@ function toApiError(error: FastifyError & { validationContext?: string }, body: 
   return new ApiError(500, { detail: `${MESSAGES.unavailable} (${error.message})` });
 }
 
-function parseJson(payload: unknown): unknown {
-  if (typeof payload !== 'string') return null;
-  try {
-    return JSON.parse(payload);
-  } catch {
-    return payload;
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (a raw space or NUL in the URL, headers
+ * past the size limit, a request that did not arrive within `requestTimeoutMs`): answered in the vendor's
+ * `{"detail"}` style like every other error, then the connection is closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, detail] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', MESSAGES.requestTimeout]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', MESSAGES.headersTooLarge]
+        : [400, 'Bad Request', MESSAGES.malformedRequest];
+  const body = JSON.stringify({ detail });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
+  socket.destroy(error);
 }

@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
 import { fieldError } from './domain/errors.ts';
+import { stateProblems } from './domain/state-schema.ts';
 import { applyDue } from './domain/supplier.ts';
-import { formatDate } from './domain/time.ts';
+import { CLOCK_LIMIT_MS, formatDate } from './domain/time.ts';
 import {
   type Change,
   type ChannelState,
@@ -47,6 +48,7 @@ export class Sandboxes {
   private readonly describe: (channel: string) => string;
   private readonly keyDigests: Array<{ digest: Buffer; channel: ChannelConfig }>;
   private readonly schedules = new Map<string, ScheduleIndex>();
+  private readonly recentDigests = new Map<string, Buffer>();
 
   constructor(options: SandboxesOptions) {
     this.store = options.store;
@@ -74,7 +76,7 @@ export class Sandboxes {
 
   /** The channel whose API key this is. Compares digests in constant time, and always all of them. */
   authenticate(apiKey: string): ChannelConfig | undefined {
-    const candidate = digest(apiKey);
+    const candidate = this.digestOf(apiKey);
     let found: ChannelConfig | undefined;
     for (const { digest: d, channel } of this.keyDigests) {
       if (timingSafeEqual(d, candidate)) found = channel;
@@ -123,8 +125,16 @@ export class Sandboxes {
   async importState(channel: string, document: unknown): Promise<void> {
     const state = parseStateDocument(document, this.catalog.catalog.id);
     state.meta.meta = { ...state.meta.meta, channel };
+    if (this.realNow() + state.meta.meta.clockOffsetMs >= CLOCK_LIMIT_MS) {
+      throw fieldError(
+        'state',
+        '가상 시계가 9000-01-01T00:00:00Z를 넘습니다. (state.meta.meta.clockOffsetMs puts the virtual clock past 9000-01-01T00:00:00Z)',
+      );
+    }
+    // Everything that can refuse the document runs before the state is replaced.
+    const schedule = new ScheduleIndex(state);
     await this.store.replace(channel, state);
-    this.schedules.set(channel, new ScheduleIndex(state));
+    this.schedules.set(channel, schedule);
   }
 
   private context(channel: string, state: ChannelState): DomainContext {
@@ -140,6 +150,21 @@ export class Sandboxes {
       clockOffsetMs: 0,
       createdAt: new Date(now).toISOString(),
     });
+  }
+
+  /**
+   * The SHA-256 of a presented key, remembered for the last few distinct keys: every request hashes its
+   * key, and a client sends the same one each time. A lookup tells nothing a guess does not (only a
+   * whole key is ever matched), and the digests are still all compared in constant time.
+   */
+  private digestOf(apiKey: string): Buffer {
+    let found = this.recentDigests.get(apiKey);
+    if (found === undefined) {
+      found = digest(apiKey);
+      if (this.recentDigests.size >= 64) this.recentDigests.clear();
+      this.recentDigests.set(apiKey, found);
+    }
+    return found;
   }
 
   private scheduleOf(channel: string): ScheduleIndex {
@@ -177,6 +202,13 @@ function parseStateDocument(document: unknown, catalogId: string): ChannelState 
     throw fieldError(
       'state',
       `다른 카탈로그의 상태입니다. (this state was built on catalogue "${meta.catalogId}", the simulator runs "${catalogId}")`,
+    );
+  }
+  const problems = stateProblems(state);
+  if (problems.length > 0) {
+    throw fieldError(
+      'state',
+      `내보낸 상태의 형식이 아닙니다. (not a state exported by GET /__sim/state: ${problems.join('; ')})`,
     );
   }
   return structuredClone(state as ChannelState);

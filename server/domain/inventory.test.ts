@@ -139,6 +139,20 @@ describe('listEntries', () => {
     expect(list[TEST_TICKET_SOLD_OUT_DAY]!.remain).toBe(0);
   });
 
+  it('lists a page of positions exactly as slicing the whole list would', () => {
+    for (const [from, to] of [
+      [0, 5],
+      [3, 4],
+      [25, 50],
+      [27, 28],
+      [28, 40],
+      [100, 125],
+      [0, Number.POSITIVE_INFINITY],
+    ] as const) {
+      expect(listEntries(ctx, tour, tour.options[0]!, from, to)).toEqual(entries.slice(from, to));
+    }
+  });
+
   it('dates entries from the channel anchor', () => {
     const base = makeTestContext();
     const moved = makeTestContext({

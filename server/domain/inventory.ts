@@ -12,9 +12,9 @@ import type { DomainContext } from './context.ts';
 import { fieldError } from './errors.ts';
 import { uuidFrom } from './ids.ts';
 import {
-  addDays,
   DAY_MS,
   dayOfWeek,
+  formatDate,
   formatTime,
   hasTimePart,
   parseApiDateTime,
@@ -44,6 +44,40 @@ export interface InventoryEntry {
 
 export function inventoryCode(optionCode: string, day: number, startTime: string | null): string {
   return uuidFrom('inventory', optionCode, day, startTime ?? '');
+}
+
+/**
+ * Inventory codes are a SHA-256 of (option, day, start time), needed for every entry of every inventory
+ * page and order: each option's codes are kept by position (day × start times + slot) once made, for the
+ * most recently used options (bounded, about 25 KB per option at most).
+ */
+const OPTIONS_WITH_CODES = 2_000;
+const codesByOption = new Map<ProductOption, Array<string | undefined>>();
+
+function codesOf(option: ProductOption): Array<string | undefined> {
+  let codes = codesByOption.get(option);
+  if (codes === undefined) {
+    if (codesByOption.size >= OPTIONS_WITH_CODES) codesByOption.clear();
+    codes = [];
+    codesByOption.set(option, codes);
+  }
+  return codes;
+}
+
+function codeAt(
+  option: ProductOption,
+  times: ReadonlyArray<string | null>,
+  day: number,
+  slot: number,
+  codes = codesOf(option),
+): string {
+  const position = day * times.length + slot;
+  let code = codes[position];
+  if (code === undefined) {
+    code = inventoryCode(option.code, day, times[slot] ?? null);
+    codes[position] = code;
+  }
+  return code;
 }
 
 /** 32-bit FNV-1a over the UTF-16 code units of `s` (deterministic on every machine). */
@@ -89,30 +123,55 @@ function anchorMs(ctx: DomainContext): number {
   return ms;
 }
 
+/** Date and weekday of day `day` of the channel: the anchor date plus `day` days. */
+interface DayName {
+  date: string;
+  dayOfWeek: string;
+}
+
+/** Names of recent days by their epoch milliseconds (bounded): every entry of a day shows them. */
+const dayNames = new Map<number, DayName>();
+
+/** The date and weekday of day `day` after `anchor` (the channel's anchor date, parsed). */
+function dayName(anchor: number, day: number): DayName {
+  const ms = anchor + day * DAY_MS;
+  let name = dayNames.get(ms);
+  if (name === undefined) {
+    // addDays(anchorDate, day), without parsing the anchor date again.
+    const date = formatDate(ms);
+    name = { date, dayOfWeek: dayOfWeek(date) };
+    if (dayNames.size >= 10_000) dayNames.clear();
+    dayNames.set(ms, name);
+  }
+  return name;
+}
+
 function makeEntry(
   ctx: DomainContext,
   product: Product,
   option: ProductOption,
   day: number,
-  startTime: string | null,
+  times: ReadonlyArray<string | null>,
+  slot: number,
   anchor: number,
   closed: boolean,
 ): InventoryEntry {
   const rule = option.inventory;
-  const code = inventoryCode(option.code, day, startTime);
+  const startTime = times[slot] ?? null;
+  const code = codeAt(option, times, day, slot);
+  const name = dayName(anchor, day);
   const max = Math.max(0, rule.capacity);
   const ordered = Math.min(
     max,
     seededOrdered(rule, option.code, day, startTime) + (ctx.state.stock[code] ?? 0),
   );
-  const date = addDays(ctx.state.meta.meta.anchorDate, day);
   return {
     code,
     optionCode: option.code,
     day,
-    date,
+    date: name.date,
     startTime: product.family === 'tour' ? startTime : null,
-    dayOfWeek: dayOfWeek(date),
+    dayOfWeek: name.dayOfWeek,
     isOrder: !closed,
     max,
     min: rule.minQuantity,
@@ -122,18 +181,45 @@ function makeEntry(
   };
 }
 
-/** Every entry of one option, by day then start time. O(days × start times). */
-export function listEntries(ctx: DomainContext, product: Product, option: ProductOption): InventoryEntry[] {
+/**
+ * The entries of one option, by day then start time: all of them, or only positions `from` (inclusive)
+ * to `to` (exclusive) of that list — a page costs its own size, not the option's days × start times.
+ */
+export function listEntries(
+  ctx: DomainContext,
+  product: Product,
+  option: ProductOption,
+  from = 0,
+  to = Number.POSITIVE_INFINITY,
+): InventoryEntry[] {
   const rule = option.inventory;
   const anchor = anchorMs(ctx);
   const closed = new Set(rule.closedDays);
   const times = slots(product, option);
+  const total = Math.max(0, Math.ceil(rule.days)) * times.length;
   const entries: InventoryEntry[] = [];
-  for (let day = 0; day < rule.days; day++) {
-    for (const time of times)
-      entries.push(makeEntry(ctx, product, option, day, time, anchor, closed.has(day)));
+  for (let i = Math.max(0, from); i < Math.min(total, to); i++) {
+    const day = Math.floor(i / times.length);
+    entries.push(makeEntry(ctx, product, option, day, times, i % times.length, anchor, closed.has(day)));
   }
   return entries;
+}
+
+/** The codes of the entries `listEntries` would give for the same arguments, without building them. */
+export function listEntryCodes(
+  product: Product,
+  option: ProductOption,
+  from = 0,
+  to = Number.POSITIVE_INFINITY,
+): string[] {
+  const times = slots(product, option);
+  const total = Math.max(0, Math.ceil(option.inventory.days)) * times.length;
+  const known = codesOf(option);
+  const codes: string[] = [];
+  for (let i = Math.max(0, from); i < Math.min(total, to); i++) {
+    codes.push(known[i] ?? codeAt(option, times, Math.floor(i / times.length), i % times.length, known));
+  }
+  return codes;
 }
 
 /**
@@ -156,20 +242,18 @@ export function findEntry(
   const day = utcDayNumber(ms) - utcDayNumber(anchor);
   if (day < 0 || day >= option.inventory.days) return undefined;
   const times = slots(product, option);
-  let time: string | null;
+  let slot: number;
   if (product.family !== 'tour' || times[0] === null) {
-    time = null;
+    slot = 0;
   } else if (hasTimePart(inventoryAt)) {
     if (ms % 60_000 !== 0) return undefined;
-    const hhmm = formatTime(ms);
-    const match = times.find((t) => t === hhmm);
-    if (match === undefined) return undefined;
-    time = match;
+    slot = times.indexOf(formatTime(ms));
+    if (slot === -1) return undefined;
   } else {
     if (times.length !== 1) return undefined;
-    time = times[0]!;
+    slot = 0;
   }
-  return makeEntry(ctx, product, option, day, time, anchor, option.inventory.closedDays.includes(day));
+  return makeEntry(ctx, product, option, day, times, slot, anchor, option.inventory.closedDays.includes(day));
 }
 
 function describe(entry: InventoryEntry): string {

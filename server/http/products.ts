@@ -1,10 +1,16 @@
 import { getProduct, listProducts, listUpdates, registerProduct } from '../domain/catalog.ts';
-import { listEntries } from '../domain/inventory.ts';
+import { listEntries, listEntryCodes } from '../domain/inventory.ts';
 import { toJsonNumber } from '../domain/money.ts';
 import type { DayTicketPrice, Product, TourPrice } from '../domain/types.ts';
+import { JsonCache } from './json-cache.ts';
 import { forBothFamilies, type HandlerTable, partsOf } from './routes.ts';
 
 /** Products, registration, latest list, prices and inventory (P1–P10, I1–I2): the vendor's shapes. */
+
+/** List pages, product details and inventory pages, kept serialised while what they show stays the same. */
+const listPages = new JsonCache<string>(1_000);
+const details = new JsonCache<Product>(10_000);
+const inventoryPages = new JsonCache<string>(1_000);
 
 type Paged = { page: number; page_size: number };
 type Code = { product_code: string };
@@ -17,7 +23,12 @@ export const productHandlers: HandlerTable = {
       const products = await sim.read(request.channel.code, (ctx) =>
         listProducts(ctx, family, query.page, query.page_size),
       );
-      return { body: { status_code: 200, products: products.map(listItem) } };
+      return {
+        json: listPages.get(`${family} ${query.page} ${query.page_size}`, products, () => ({
+          status_code: 200,
+          products: products.map(listItem),
+        })),
+      };
     },
   ),
 
@@ -29,12 +40,12 @@ export const productHandlers: HandlerTable = {
         getProduct(ctx, family, params.product_code),
       );
       return {
-        body: {
+        json: details.get(product, [product], () => ({
           status_code: 200,
           required_traveler_information: product.rti,
           contents: product.contents,
           options: product.options.map((o) => ({ option_code: o.code, option_name: o.name })),
-        },
+        })),
       };
     },
   ),
@@ -116,37 +127,47 @@ export const productHandlers: HandlerTable = {
     (family) => async (request, sim) => {
       const { params, query } = partsOf<Code, Paged>(request);
       const start = (query.page - 1) * query.page_size;
-      const optionCodes = await sim.read(request.channel.code, (ctx) => {
+      const end = start + query.page_size;
+      const channel = request.channel.code;
+      const json = await sim.read(channel, (ctx) => {
         const product = getProduct(ctx, family, params.product_code);
-        const byOption: Record<string, unknown[]> = {};
+        // What the page shows depends on the product, the channel's day zero and the stock it ordered of
+        // each entry shown; while those are the same, so is the answer.
+        const sources: unknown[] = [product, ctx.state.meta.meta.anchorDate];
         for (const option of product.options) {
-          // Paging is per option: page N of each option's entries.
-          const entries = listEntries(ctx, product, option).slice(start, start + query.page_size);
-          byOption[option.code] = entries.map((e) =>
-            family === 'tour'
-              ? {
-                  inventory_code: e.code,
-                  date: e.date,
-                  start_time: e.startTime,
-                  day_of_the_week: e.dayOfWeek,
-                  is_order: e.isOrder,
-                  max_quantity: e.max,
-                  min_quantity: e.min,
-                  remain_quantity: e.remain,
-                  ordered_quantity: e.ordered,
-                }
-              : {
-                  inventory_code: e.code,
-                  date: e.date,
-                  max_quantity: e.max,
-                  remain_quantity: e.remain,
-                  ordered_quantity: e.ordered,
-                },
-          );
+          for (const code of listEntryCodes(product, option, start, end))
+            sources.push(ctx.state.stock[code] ?? 0);
         }
-        return byOption;
+        return inventoryPages.get(`${channel} ${family} ${product.code} ${start} ${end}`, sources, () => {
+          const byOption: Record<string, unknown[]> = {};
+          for (const option of product.options) {
+            // Paging is per option: page N of each option's entries.
+            byOption[option.code] = listEntries(ctx, product, option, start, end).map((e) =>
+              family === 'tour'
+                ? {
+                    inventory_code: e.code,
+                    date: e.date,
+                    start_time: e.startTime,
+                    day_of_the_week: e.dayOfWeek,
+                    is_order: e.isOrder,
+                    max_quantity: e.max,
+                    min_quantity: e.min,
+                    remain_quantity: e.remain,
+                    ordered_quantity: e.ordered,
+                  }
+                : {
+                    inventory_code: e.code,
+                    date: e.date,
+                    max_quantity: e.max,
+                    remain_quantity: e.remain,
+                    ordered_quantity: e.ordered,
+                  },
+            );
+          }
+          return { status_code: 200, option_codes: byOption };
+        });
       });
-      return { body: { status_code: 200, option_codes: optionCodes } };
+      return { json };
     },
   ),
 };

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -246,5 +246,35 @@ describe('FileStore after a crash at any byte', () => {
     writeFileSync(file, 'keep me');
     expect(() => new FileStore({ dir: file })).toThrow(/is a file, not a folder/);
     expect(readFileSync(file, 'utf8')).toBe('keep me');
+  });
+});
+
+describe('FileStore when a snapshot cannot be written', () => {
+  it('never overwrites the rotated journal that the failed snapshot was to fold in', async () => {
+    const dir = tempDir();
+    const { store } = await reopen(dir, 2_000);
+    const snapshot = path.join(dir, 'c1.json');
+    const original = readFileSync(snapshot);
+    // A folder where the snapshot goes: every snapshot write now fails.
+    rmSync(snapshot);
+    mkdirSync(snapshot);
+    const warn = process.emitWarning;
+    process.emitWarning = () => {};
+    try {
+      for (let i = 0; i < 300; i++) {
+        await store.transact('c1', (tx) => tx.apply([['stock', `inv-${i}`, i]]));
+      }
+      await store.close();
+    } finally {
+      process.emitWarning = warn;
+    }
+    // As after a crash: put the old snapshot back and start from what is on disk.
+    rmSync(snapshot, { recursive: true });
+    writeFileSync(snapshot, original);
+    const { state, store: again } = await reopen(dir, 2_000);
+    await again.close();
+    expect(Object.keys(state.stock)).toHaveLength(300);
+    expect(state.stock['inv-0']).toBe(0);
+    expect(state.stock['inv-299']).toBe(299);
   });
 });

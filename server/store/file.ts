@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, truncateSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
-import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
+import { LowSync } from 'lowdb';
+import { DataFileSync } from 'lowdb/node';
+import { stateOutlineProblems } from '../domain/state-schema.ts';
 import type { Change, ChannelState } from '../domain/types.ts';
 import { type DecodedJournal, decodeJournal, encodeRecord, type JournalRecord } from './journal.ts';
 import { MemoryStore } from './memory.ts';
-import { applyChanges, StoreError } from './store.ts';
+import { writeSnapshotFile } from './snapshot.ts';
+import { adoptState, applyChanges, StoreError } from './store.ts';
 
 const SNAPSHOT_FORMAT = 'ax-sim-channel/1';
 
@@ -19,18 +21,24 @@ interface Snapshot {
 
 export interface FileStoreOptions {
   dir: string;
-  /** Fold the journal into a new snapshot once it grows past this many bytes. */
+  /**
+   * Fold the journal into a new snapshot once it grows past this many bytes — and past the size of the
+   * last snapshot, so that the snapshot's cost (proportional to the state) is paid once per as many
+   * journal bytes, and a write's amortised cost does not grow with history.
+   */
   compactBytes?: number;
 }
 
 /**
- * The embedded default store: per channel, a lowdb JSON snapshot (`<channel>.json`) plus an
- * append-only journal (`<channel>.journal`).
+ * The embedded default store: per channel, a JSON snapshot (`<channel>.json`, lowdb's one-document file
+ * format) plus an append-only journal (`<channel>.journal`).
  *
  * Why a journal: lowdb rewrites the whole file on every write, so its cost grows with the channel's
  * history. Here a commit appends one line; the commits that arrive while a write is on its way share the
  * next write and its fsync (group commit), and each caller is answered only once its line is on disk.
- * When the journal has grown, it is rotated and folded into a fresh snapshot in the background; start-up
+ * When the journal has grown (past `compactBytes` and past the last snapshot's size), it is rotated and
+ * folded into a fresh snapshot in the background, written a chunk at a time so that requests are still
+ * answered meanwhile (snapshot.ts; lowdb's writer would serialise the whole state in one go); start-up
  * loads the snapshot and replays what the journals hold beyond it.
  */
 export class FileStore extends MemoryStore {
@@ -42,6 +50,12 @@ export class FileStore extends MemoryStore {
     super();
     this.dir = path.resolve(options.dir);
     this.compactBytes = options.compactBytes ?? 16 * 1024 * 1024;
+    if (statSync(this.dir, { throwIfNoEntry: false })?.isDirectory() === false) {
+      throw new StoreError(
+        this.dir,
+        `is a file, not a folder: --data takes a folder (or :memory:).${NEVER_OVERWRITE}`,
+      );
+    }
     mkdirSync(this.dir, { recursive: true });
   }
 
@@ -54,7 +68,7 @@ export class FileStore extends MemoryStore {
     if (this.files.has(channel)) return;
     const files = new ChannelFiles(this.fileOf(channel), this.compactBytes);
     const loaded = files.load();
-    const state = loaded ?? init();
+    const state = loaded ?? adoptState(init());
     this.states.set(channel, state);
     await files.start(state, loaded === undefined);
     this.files.set(channel, files);
@@ -91,6 +105,8 @@ class ChannelFiles {
   private seq = 0;
   private journal: FileHandle | undefined;
   private journalBytes = 0;
+  /** Size of the last snapshot written or found (see FileStoreOptions.compactBytes). */
+  private snapshotBytes = 0;
   private pending: string[] = [];
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
@@ -109,7 +125,7 @@ class ChannelFiles {
     let state: ChannelState | undefined;
     if (existsSync(this.snapshotFile)) {
       const snapshot = this.readSnapshot();
-      state = snapshot.state;
+      state = adoptState(snapshot.state);
       this.seq = snapshot.seq;
     }
     for (const file of [this.rotatedFile, this.journalFile]) {
@@ -117,7 +133,7 @@ class ChannelFiles {
       const decoded = this.readJournal(file);
       for (const record of decoded.records) {
         if (record.q <= this.seq) continue;
-        if ('r' in record) state = record.r;
+        if ('r' in record) state = adoptState(record.r);
         else if (state) applyChanges(state, record.c);
         else throw new StoreError(file, 'journal has changes but no snapshot or reset before them');
         this.seq = record.q;
@@ -132,6 +148,8 @@ class ChannelFiles {
       await this.writeSnapshot(state);
       if (existsSync(this.journalFile)) unlinkSync(this.journalFile);
       if (existsSync(this.rotatedFile)) unlinkSync(this.rotatedFile);
+    } else {
+      this.snapshotBytes = statSync(this.snapshotFile, { throwIfNoEntry: false })?.size ?? 0;
     }
     this.journal = await open(this.journalFile, 'a');
     this.journalBytes = (await this.journal.stat()).size;
@@ -146,8 +164,13 @@ class ChannelFiles {
     return done;
   }
 
-  /** Resolves once everything appended so far is on disk. */
-  async settled(): Promise<void> {
+  /** Resolves once everything appended so far is on disk (at once when nothing is on its way: reads). */
+  settled(): Promise<void> {
+    if (!this.flushing && !this.failure) return SETTLED;
+    return this.whenSettled();
+  }
+
+  private async whenSettled(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.failure) throw this.failure;
   }
@@ -184,7 +207,8 @@ class ChannelFiles {
           return;
         }
         for (const w of waiters) w.resolve();
-        if (this.journalBytes > this.compactBytes && !this.compacting) await this.rotate(current);
+        const threshold = Math.max(this.compactBytes, this.snapshotBytes);
+        if (this.journalBytes > threshold && !this.compacting) await this.rotate(current);
       }
     } finally {
       this.flushing = undefined;
@@ -196,10 +220,14 @@ class ChannelFiles {
    * background. Until that snapshot is on disk, start-up replays the rotated journal and the new one.
    */
   private async rotate(current: () => ChannelState): Promise<void> {
-    await this.journal?.close();
-    renameSync(this.journalFile, this.rotatedFile);
-    this.journal = await open(this.journalFile, 'a');
-    this.journalBytes = 0;
+    // A rotated journal whose snapshot failed is still the only copy of its records: never overwrite it.
+    // Keep appending to the current journal and try the snapshot again; it covers both journals.
+    if (!existsSync(this.rotatedFile)) {
+      await this.journal?.close();
+      renameSync(this.journalFile, this.rotatedFile);
+      this.journal = await open(this.journalFile, 'a');
+      this.journalBytes = 0;
+    }
     this.compacting = this.writeSnapshot(current())
       .then(() => unlinkSync(this.rotatedFile))
       .catch((error) => {
@@ -211,19 +239,28 @@ class ChannelFiles {
       });
   }
 
-  /** Serialises synchronously (the state cannot change meanwhile), then writes temp-file-and-rename. */
-  private writeSnapshot(state: ChannelState): Promise<void> {
-    const db = new Low<Snapshot>(
-      new DataFile<Snapshot>(this.snapshotFile, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }),
-      { format: SNAPSHOT_FORMAT, seq: this.seq, state },
+  /**
+   * Captures the state and the sequence number now, then writes the snapshot a chunk at a time
+   * (snapshot.ts): requests keep being answered while a large state is written.
+   */
+  private async writeSnapshot(state: ChannelState): Promise<void> {
+    this.snapshotBytes = await writeSnapshotFile(
+      this.snapshotFile,
+      { format: SNAPSHOT_FORMAT, seq: this.seq },
+      state,
     );
-    return db.write();
   }
 
   private readSnapshot(): Snapshot {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(readFileSync(this.snapshotFile, 'utf8'));
+      // lowdb reads the one-document file; snapshot.ts writes the same format a chunk at a time.
+      const db = new LowSync<unknown>(
+        new DataFileSync<unknown>(this.snapshotFile, { parse: JSON.parse, stringify: JSON.stringify }),
+        null,
+      );
+      db.read();
+      parsed = db.data;
     } catch (error) {
       throw new StoreError(
         this.snapshotFile,
@@ -231,12 +268,15 @@ class ChannelFiles {
       );
     }
     const snapshot = parsed as Partial<Snapshot>;
-    if (
-      snapshot?.format !== SNAPSHOT_FORMAT ||
-      typeof snapshot.seq !== 'number' ||
-      !isState(snapshot.state)
-    ) {
+    if (snapshot?.format !== SNAPSHOT_FORMAT || typeof snapshot.seq !== 'number') {
       throw new StoreError(this.snapshotFile, `is not an ${SNAPSHOT_FORMAT} snapshot.${NEVER_OVERWRITE}`);
+    }
+    const problems = stateOutlineProblems(snapshot.state);
+    if (problems.length > 0) {
+      throw new StoreError(
+        this.snapshotFile,
+        `is not an ${SNAPSHOT_FORMAT} snapshot (${problems.join('; ')}).${NEVER_OVERWRITE}`,
+      );
     }
     return snapshot as Snapshot;
   }
@@ -252,7 +292,7 @@ class ChannelFiles {
     if (decoded.corruptLine !== undefined) {
       throw new StoreError(
         file,
-        `line ${decoded.corruptLine} is damaged and more data follows it.${NEVER_OVERWRITE}`,
+        `line ${decoded.corruptLine} is damaged (neither a checksummed record nor the torn end of one).${NEVER_OVERWRITE}`,
       );
     }
     // A torn tail is the half-written last line of a crash: that write was never acknowledged.
@@ -261,10 +301,7 @@ class ChannelFiles {
   }
 }
 
+const SETTLED = Promise.resolve();
+
 const NEVER_OVERWRITE =
   ' The simulator does not overwrite data it cannot read: move the file away (or use another --data folder) and start again.';
-
-function isState(value: unknown): value is ChannelState {
-  const state = value as ChannelState | undefined;
-  return typeof state === 'object' && state !== null && typeof state.meta?.meta === 'object';
-}
