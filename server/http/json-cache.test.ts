@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSimulator } from '../app.ts';
 import { listEntries } from '../domain/inventory.ts';
 import { JsonCache } from './json-cache.ts';
+import { inventoryItem } from './products.ts';
 
 describe('JsonCache', () => {
   it('keeps the JSON while the source objects are the same ones, and rebuilds when one changes', () => {
@@ -118,17 +119,7 @@ describe('inventory pages sent from the cache', () => {
             option_codes: Object.fromEntries(
               product.options.map((o) => [
                 o.code,
-                listEntries(ctx, product, o, 5, 10).map((e) => ({
-                  inventory_code: e.code,
-                  date: e.date,
-                  start_time: e.startTime,
-                  day_of_the_week: e.dayOfWeek,
-                  is_order: e.isOrder,
-                  max_quantity: e.max,
-                  min_quantity: e.min,
-                  remain_quantity: e.remain,
-                  ordered_quantity: e.ordered,
-                })),
+                listEntries(ctx, product, o, 5, 10).map((e) => inventoryItem('tour', e)),
               ]),
             ),
           })),

@@ -1,7 +1,7 @@
 import { getProduct, listProducts, listUpdates, registerProduct } from '../domain/catalog.ts';
-import { listEntries, listEntryCodes } from '../domain/inventory.ts';
+import { type InventoryEntry, listEntries, listEntryCodes } from '../domain/inventory.ts';
 import { toJsonNumber } from '../domain/money.ts';
-import type { DayTicketPrice, Product, TourPrice } from '../domain/types.ts';
+import type { DayTicketPrice, Family, Product, TourPrice } from '../domain/types.ts';
 import { JsonCache } from './json-cache.ts';
 import { forBothFamilies, type HandlerTable, partsOf } from './routes.ts';
 
@@ -143,25 +143,7 @@ export const productHandlers: HandlerTable = {
           for (const option of product.options) {
             // Paging is per option: page N of each option's entries.
             byOption[option.code] = listEntries(ctx, product, option, start, end).map((e) =>
-              family === 'tour'
-                ? {
-                    inventory_code: e.code,
-                    date: e.date,
-                    start_time: e.startTime,
-                    day_of_the_week: e.dayOfWeek,
-                    is_order: e.isOrder,
-                    max_quantity: e.max,
-                    min_quantity: e.min,
-                    remain_quantity: e.remain,
-                    ordered_quantity: e.ordered,
-                  }
-                : {
-                    inventory_code: e.code,
-                    date: e.date,
-                    max_quantity: e.max,
-                    remain_quantity: e.remain,
-                    ordered_quantity: e.ordered,
-                  },
+              inventoryItem(family, e),
             );
           }
           return { status_code: 200, option_codes: byOption };
@@ -171,6 +153,29 @@ export const productHandlers: HandlerTable = {
     },
   ),
 };
+
+/** One inventory entry as the vendor shows it: tours with start time, weekday, on-sale flag and minimum. */
+export function inventoryItem(family: Family, e: InventoryEntry) {
+  return family === 'tour'
+    ? {
+        inventory_code: e.code,
+        date: e.date,
+        start_time: e.startTime,
+        day_of_the_week: e.dayOfWeek,
+        is_order: e.isOrder,
+        max_quantity: e.max,
+        min_quantity: e.min,
+        remain_quantity: e.remain,
+        ordered_quantity: e.ordered,
+      }
+    : {
+        inventory_code: e.code,
+        date: e.date,
+        max_quantity: e.max,
+        remain_quantity: e.remain,
+        ordered_quantity: e.ordered,
+      };
+}
 
 function listItem(product: Product): Record<string, string> {
   return { product_code: product.code, ...product.listing };
