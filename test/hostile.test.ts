@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
 import { MESSAGES } from '../server/domain/errors.ts';
+import { orderBody } from './helpers.ts';
 import { buildWorld, CHANNELS, type World } from './support/fixture.ts';
 import { responseChecker, routeOf } from './support/openapi.ts';
 
@@ -92,51 +93,17 @@ describe('inputs that broke the simulator', () => {
       const answer = await send('GET', `/v1/channel/question/tour/${product.code}/${code}`);
       expect(answer.body).toMatchObject({ data: { question_code: code, is_answered: false } });
       const option = product.options[0]!;
-      const order = await send('POST', '/v1/channel/orders/tour', {
-        options: [
-          {
-            channel_product_mapping_code: product.mappingCode,
-            option_code: option.code,
-            quantity: 1,
-            inventory_at: product.slots[option.code]![10]!,
-            unit_selling_price: '1',
-            amount_price: '1',
-            tickets: [
-              {
-                channel_code: 't',
-                name: 'n',
-                national_code: '82',
-                phone: '1',
-                email: 'e',
-                additional: { english_name: 'x' },
-              },
-            ],
-          },
-        ],
-        order: {
-          channel_order_id: code,
-          purchased_at: '2026-03-01T09:00:00Z',
-          sub_total: '1',
-          total: '1',
-          status: 'New',
-          is_voucher: true,
-          currency: 'KRW',
-        },
-        purchaser: {
-          is_required_more_information: false,
-          name: 'n',
-          national_code: '82',
-          phone: '1',
-          email: 'e',
-        },
-        representative: {
-          name: 'n',
-          national_code: '82',
-          phone: '1',
-          email: 'e',
-          additional: { english_name: 'x' },
-        },
-      });
+      const order = await send(
+        'POST',
+        '/v1/channel/orders/tour',
+        orderBody({
+          mappingCode: product.mappingCode,
+          optionCode: option.code,
+          inventoryAt: product.slots[option.code]![10]!,
+          channelOrderId: code,
+          rti: { english_name: true },
+        }),
+      );
       // Was: 400 "already used with a different request body" — Object's members taken for earlier orders.
       expect(order.status, JSON.stringify(order.body)).toBe(201);
     }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
 import { DEFAULT_CHANNELS } from '../server/sandbox.ts';
+import { orderBody } from './helpers.ts';
 import { buildWorld, CHANNELS, type FamilyName, type World } from './support/fixture.ts';
 import { operation, specOperations } from './support/openapi.ts';
 
@@ -188,37 +189,18 @@ function familyCases(family: FamilyName): Record<string, Case> {
       run: async () => {
         const product = productOf(family);
         const order = orderOf(family);
-        const answer = await call(B.key, 'POST', `/v1/channel/orders/${f}`, {
-          options: [
-            {
-              channel_product_mapping_code: product.mappingCode,
-              option_code: product.options[0]!.code,
-              quantity: 1,
-              inventory_at: product.slots[product.options[0]!.code]![5]!,
-              unit_selling_price: '1',
-              amount_price: '1',
-              tickets: [{ channel_code: 't', name: 'n', national_code: '82', phone: '1', email: 'e' }],
-            },
-          ],
-          // A's own channel order id too: B's orders are B's, A's idempotency records are not consulted.
-          order: {
-            channel_order_id: order.channelOrderCode,
-            purchased_at: '2026-03-01T09:00:00Z',
-            sub_total: '1',
-            total: '1',
-            status: 'New',
-            is_voucher: true,
-            currency: 'KRW',
-          },
-          purchaser: {
-            is_required_more_information: false,
-            name: 'n',
-            national_code: '82',
-            phone: '1',
-            email: 'e',
-          },
-          representative: { name: 'n', national_code: '82', phone: '1', email: 'e' },
-        });
+        // A's own channel order id too: B's orders are B's, A's idempotency records are not consulted.
+        const answer = await call(
+          B.key,
+          'POST',
+          `/v1/channel/orders/${f}`,
+          orderBody({
+            mappingCode: product.mappingCode,
+            optionCode: product.options[0]!.code,
+            inventoryAt: product.slots[product.options[0]!.code]![5]!,
+            channelOrderId: order.channelOrderCode,
+          }),
+        );
         // A's mapping code means nothing to B.
         expect(answer.status).toBe(400);
         expect(Object.keys(answer.body as object)).toEqual(['channel_product_mapping_code']);

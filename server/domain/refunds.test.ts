@@ -8,11 +8,10 @@ import {
   catchApiError as apiError,
   makeTestContext,
   TEST_TOUR_ADULT,
-  TEST_TOUR_CODE,
+  testRegistration,
   withChanges,
 } from './testing.ts';
 import { parseApiDateTime } from './time.ts';
-import type { Registration } from './types.ts';
 
 const POLICY = { '0': '1', '50': '3', '100': '7' };
 const ms = (s: string) => parseApiDateTime(s)!;
@@ -105,17 +104,7 @@ function refundInput(over: Partial<RefundInput> = {}): RefundInput {
 
 /** One tour order (2 tickets, amount_price 80) for day 10 (2026-03-11 09:00Z), ticket 0 cancelled. */
 function setup() {
-  const reg: Registration = {
-    mappingCode: 'map',
-    productCode: TEST_TOUR_CODE,
-    family: 'tour',
-    version: 1,
-    mappingData: {},
-    channelProductName: 'x',
-    channelProductLink: 'x',
-    channelProductId: 'x',
-    registeredAt: '2026-03-01T00:00:00Z',
-  };
+  const reg = testRegistration();
   let ctx: DomainContext = withChanges(makeTestContext(), [['registrations', 'map', reg]]);
   const created = createOrder(ctx, {
     family: 'tour',

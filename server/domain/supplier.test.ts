@@ -9,10 +9,11 @@ import {
   TEST_TOUR_ADULT,
   TEST_TOUR_CODE,
   testDayTicket,
+  testRegistration,
   testTour,
   withChanges,
 } from './testing.ts';
-import type { Registration, ScheduledAction, SupplierProfile } from './types.ts';
+import type { ScheduledAction, SupplierProfile } from './types.ts';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -21,17 +22,7 @@ const AT = '2026-03-01T09:00:00Z';
 function ctxFor(profile: SupplierProfile): DomainContext {
   const tour = testTour();
   tour.supplier = profile;
-  const reg: Registration = {
-    mappingCode: 'map',
-    productCode: TEST_TOUR_CODE,
-    family: 'tour',
-    version: 1,
-    mappingData: {},
-    channelProductName: 'x',
-    channelProductLink: 'x',
-    channelProductId: 'x',
-    registeredAt: '2026-03-01T00:00:00Z',
-  };
+  const reg = testRegistration();
   return withChanges(makeTestContext({ products: [tour, testDayTicket()] }), [['registrations', 'map', reg]]);
 }
 

@@ -27,6 +27,7 @@ import {
   type CollectionName,
   emptyState,
   type Product,
+  type Registration,
 } from './types.ts';
 
 export const TEST_CHANNEL = 'test-channel';
@@ -201,4 +202,20 @@ export function catchApiError(fn: () => unknown): ApiError {
     throw e;
   }
   throw new Error('expected an ApiError');
+}
+
+/** A registration of the test tour under mapping code `map` (put it in `registrations` to order). */
+export function testRegistration(over: Partial<Registration> = {}): Registration {
+  return {
+    mappingCode: 'map',
+    productCode: TEST_TOUR_CODE,
+    family: 'tour',
+    version: 1,
+    mappingData: {},
+    channelProductName: 'x',
+    channelProductLink: 'x',
+    channelProductId: 'x',
+    registeredAt: '2026-03-01T00:00:00Z',
+    ...over,
+  };
 }
