@@ -11,7 +11,7 @@ import {
   emptyState,
   type ScheduledAction,
 } from './domain/types.ts';
-import type { Store } from './store/store.ts';
+import { type Store, StoreError } from './store/store.ts';
 
 export interface ChannelConfig {
   code: string;
@@ -89,8 +89,8 @@ export class Sandboxes {
    * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
    */
   run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>): Promise<T> {
-    return this.store.transact(channel, (tx) => {
-      const schedule = this.scheduleOf(channel);
+    const running = this.store.transact(channel, (tx) => {
+      const schedule = this.scheduleOf(channel, tx.state);
       const apply = (changes: readonly Change[]) => {
         tx.apply(changes);
         schedule.track(changes);
@@ -102,6 +102,12 @@ export class Sandboxes {
       apply(outcome.changes);
       return outcome.result;
     });
+    return running.catch((error: unknown) => {
+      // A write the store could not make durable was undone there — perhaps with schedule entries this
+      // index had already handed out: rebuild it from the state as it is now.
+      if (error instanceof StoreError) this.schedules.delete(channel);
+      throw error;
+    });
   }
 
   /** A read: like run, with no changes of its own. */
@@ -111,9 +117,7 @@ export class Sandboxes {
 
   /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */
   async reset(channel: string): Promise<void> {
-    const state = this.freshState(channel);
-    await this.store.replace(channel, state);
-    this.schedules.set(channel, new ScheduleIndex(state));
+    await this.store.replace(channel, this.freshState(channel));
   }
 
   async exportState(channel: string): Promise<{ format: string; channel: string; state: ChannelState }> {
@@ -131,10 +135,10 @@ export class Sandboxes {
         '가상 시계가 9000-01-01T00:00:00Z를 넘습니다. (state.meta.meta.clockOffsetMs puts the virtual clock past 9000-01-01T00:00:00Z)',
       );
     }
-    // Everything that can refuse the document runs before the state is replaced.
-    const schedule = new ScheduleIndex(state);
+    // Everything that can refuse the document has run: replace. No schedule is installed here — the
+    // first transaction on the new state builds the index from it (scheduleOf), so whatever runs while
+    // the import is being written is tracked in the index of the state it ran on, never lost.
     await this.store.replace(channel, state);
-    this.schedules.set(channel, schedule);
   }
 
   private context(channel: string, state: ChannelState): DomainContext {
@@ -167,9 +171,17 @@ export class Sandboxes {
     return found;
   }
 
-  private scheduleOf(channel: string): ScheduleIndex {
-    const schedule = this.schedules.get(channel);
-    if (!schedule) throw new Error(`channel ${channel} was not opened`);
+  /**
+   * The schedule index of the state a transaction runs on. An index belongs to one state object: after
+   * a reset or import (a new state), or after a failed write was undone, it is rebuilt from the state,
+   * whatever the order in which the replacement and other requests interleave.
+   */
+  private scheduleOf(channel: string, state: ChannelState): ScheduleIndex {
+    let schedule = this.schedules.get(channel);
+    if (schedule?.state !== state) {
+      schedule = new ScheduleIndex(state);
+      this.schedules.set(channel, schedule);
+    }
     return schedule;
   }
 }
@@ -221,8 +233,10 @@ function parseStateDocument(document: unknown, catalogId: string): ChannelState 
  */
 class ScheduleIndex {
   private heap: Array<{ at: number; key: string }> = [];
+  readonly state: ChannelState;
 
   constructor(state: ChannelState) {
+    this.state = state;
     for (const [key, action] of Object.entries(state.schedule)) this.push(action.at, key);
   }
 
