@@ -52,6 +52,11 @@ export interface SimulatorOptions {
   control?: boolean;
   /** When set, control calls also need `X-Sim-Admin: <adminKey>`. */
   adminKey?: string;
+  /**
+   * Text kept by each channel's request journal (`GET /__sim/journal`) at most, in bytes (default
+   * 8 MiB); each body is kept up to 16 KiB.
+   */
+  journalBytes?: number;
   /** Fold a channel's journal into a snapshot past this many bytes. */
   compactBytes?: number;
   /** Request bodies larger than this are refused with 413. */
@@ -90,6 +95,9 @@ export function simulatorSpecs() {
  * the spec. Returns the app ready to `listen` (or to `inject` in tests).
  */
 export async function buildSimulator(options: SimulatorOptions = {}): Promise<FastifyInstance> {
+  if (options.adminKey !== undefined && options.adminKey.trim() === '') {
+    throw new Error('adminKey is empty: an empty X-Sim-Admin header would open the control API');
+  }
   const catalog =
     options.catalog ??
     (options.fixtures
@@ -154,7 +162,10 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   app.setValidatorCompiler(validatorCompiler());
 
   const tools = new Map<string, ChannelTools>(
-    sim.channels.map((c) => [c.code, { journal: new RequestJournal(), faults: new FaultRules() }]),
+    sim.channels.map((c) => [
+      c.code,
+      { journal: new RequestJournal({ maxBytes: options.journalBytes }), faults: new FaultRules() },
+    ]),
   );
   const toolsOf = (channel: string) => tools.get(channel)!;
 
@@ -188,6 +199,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
       status: reply.statusCode,
       request_body: request.body ?? null,
       response_payload: request.sentPayload,
+      response_type: reply.getHeader('content-type') as string | undefined,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
     });
   });

@@ -11,10 +11,12 @@ const USAGE = `ax-sim ${VERSION} — AX Cloud channel API simulator
 Usage:
   ax-sim serve [--port 4010] [--host 127.0.0.1] [--data .ax-sim | :memory:] [--seed 42]
                [--channels FILE] [--fixtures FILE] [--no-control] [--admin-key KEY] [--log]
+               [--journal-bytes 8388608]
   ax-sim seed  --out FILE [--seed 42] [--tours 24] [--day-tickets 16]
   ax-sim contract [--target URL --api-key KEY] [--channel-code CODE] [--writes] [--junit FILE]
 
-Environment: PORT, HOST, AX_SIM_DATA, AX_SIM_SEED, AX_SIM_CHANNELS, AX_SIM_ADMIN_KEY.
+Environment: PORT, HOST, AX_SIM_DATA, AX_SIM_SEED, AX_SIM_CHANNELS, AX_SIM_ADMIN_KEY,
+AX_SIM_JOURNAL_BYTES.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -55,6 +57,7 @@ async function serve(argv: string[]): Promise<number> {
       fixtures: { type: 'string' },
       'no-control': { type: 'boolean' },
       'admin-key': { type: 'string' },
+      'journal-bytes': { type: 'string' },
       log: { type: 'boolean' },
     },
   });
@@ -67,6 +70,10 @@ async function serve(argv: string[]): Promise<number> {
   const channels = channelsFile ? readChannels(channelsFile) : DEFAULT_CHANNELS;
   const adminKey = values['admin-key'] ?? env.AX_SIM_ADMIN_KEY;
   const loopback = isLoopback(host);
+  checkAdminKey(adminKey, values['admin-key'] !== undefined, host, loopback);
+  const journalBytesValue = values['journal-bytes'] ?? env.AX_SIM_JOURNAL_BYTES;
+  const journalBytes =
+    journalBytesValue === undefined ? undefined : integer(journalBytesValue, 'journal-bytes');
   // The control API can rewrite any sandbox; on a reachable address it needs its own key.
   const control = !values['no-control'] && (loopback || adminKey !== undefined);
 
@@ -77,6 +84,7 @@ async function serve(argv: string[]): Promise<number> {
     channels,
     control,
     adminKey,
+    journalBytes,
     logger: values.log ?? false,
   });
   const address = await app.listen({ port, host });
@@ -189,6 +197,30 @@ async function contract(argv: string[]): Promise<number> {
 function integer(value: string, name: string): number {
   if (!/^\d+$/.test(value)) throw new Error(`Invalid --${name}: ${value}. Must be a whole number.`);
   return Number(value);
+}
+
+/** Admin keys shorter than this are refused on a reachable address (a guess away from the control API). */
+export const MIN_PUBLIC_ADMIN_KEY = 16;
+
+/**
+ * An admin key guards the control API, which can rewrite any sandbox: an empty or blank one would let
+ * anybody in with an empty `X-Sim-Admin` header, and on a reachable address a short one is guessable.
+ */
+function checkAdminKey(key: string | undefined, fromFlag: boolean, host: string, loopback: boolean): void {
+  if (key === undefined) return;
+  const source = fromFlag ? '--admin-key' : 'AX_SIM_ADMIN_KEY';
+  if (key.trim() === '') {
+    throw new Error(
+      `${source} is empty${key.length > 0 ? ' (only whitespace)' : ''}: the control API would accept an empty ` +
+        'X-Sim-Admin header. Pass a real key, or leave it unset (on a loopback host the control API needs none).',
+    );
+  }
+  if (!loopback && key.length < MIN_PUBLIC_ADMIN_KEY) {
+    throw new Error(
+      `${source} is ${key.length} characters long; on a non-loopback host (${host}) it must be at least ` +
+        `${MIN_PUBLIC_ADMIN_KEY}, e.g. the output of: node -e "console.log(crypto.randomUUID())"`,
+    );
+  }
 }
 
 function isLoopback(host: string): boolean {
