@@ -80,6 +80,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     sentPayload?: unknown;
+    bodyText?: string;
   }
 }
 
@@ -156,7 +157,11 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     parseJsonBody(request, body as string, (error, value) => {
       if (error) done(error, undefined);
       else if (nestedDeeperThan(value, MAX_JSON_DEPTH)) done(tooDeep(), undefined);
-      else done(null, value);
+      else {
+        // The text as received, for the request journal (which keeps at most its beginning).
+        request.bodyText = body as string;
+        done(null, value);
+      }
     });
   });
   app.setValidatorCompiler(validatorCompiler());
@@ -198,6 +203,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
       path: request.url,
       status: reply.statusCode,
       request_body: request.body ?? null,
+      request_text: request.body === undefined ? undefined : request.bodyText,
       response_payload: request.sentPayload,
       response_type: reply.getHeader('content-type') as string | undefined,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
 import { fieldError } from './domain/errors.ts';
 import { stateProblems } from './domain/state-schema.ts';
@@ -11,6 +12,8 @@ import {
   emptyState,
   type ScheduledAction,
 } from './domain/types.ts';
+import { stateDocumentStream } from './http/state-export.ts';
+import { CapturedState } from './store/snapshot.ts';
 import { type Store, StoreError } from './store/store.ts';
 
 export interface ChannelConfig {
@@ -123,6 +126,16 @@ export class Sandboxes {
   async exportState(channel: string): Promise<{ format: string; channel: string; state: ChannelState }> {
     const state = await this.read(channel, (ctx) => structuredClone(ctx.state));
     return { format: STATE_FORMAT, channel, state };
+  }
+
+  /**
+   * The channel's world as `exportState` gives it, streamed (`GET /__sim/state`): the state is captured
+   * at one instant and serialised a slice at a time, so that a state of any size is exported without
+   * holding up the other channels.
+   */
+  async exportStream(channel: string): Promise<Readable> {
+    const capture = await this.read(channel, (ctx) => new CapturedState(ctx.state));
+    return stateDocumentStream(STATE_FORMAT, channel, capture);
   }
 
   /** Replaces the channel's world with an exported one (possibly another channel's export). */

@@ -314,19 +314,35 @@ const cases: Record<string, Case> = {
   getClock: { phase: 1, run: async () => void (await sameAsFresh('GET', '/__sim/clock')) },
   listSimOrders: {
     phase: 1,
-    run: async () => expect((await sameAsFresh('GET', '/__sim/orders')).body).toEqual({ orders: [] }),
+    run: async () =>
+      expect((await sameAsFresh('GET', '/__sim/orders')).body).toEqual({ orders: [], count: 0, next: null }),
   },
   listSimRefunds: {
     phase: 1,
-    run: async () => expect((await sameAsFresh('GET', '/__sim/refunds')).body).toEqual({ refunds: [] }),
+    run: async () =>
+      expect((await sameAsFresh('GET', '/__sim/refunds')).body).toEqual({
+        refunds: [],
+        count: 0,
+        next: null,
+      }),
   },
   listSimReviews: {
     phase: 1,
-    run: async () => expect((await sameAsFresh('GET', '/__sim/reviews')).body).toEqual({ reviews: [] }),
+    run: async () =>
+      expect((await sameAsFresh('GET', '/__sim/reviews')).body).toEqual({
+        reviews: [],
+        count: 0,
+        next: null,
+      }),
   },
   listSimQuestions: {
     phase: 1,
-    run: async () => expect((await sameAsFresh('GET', '/__sim/questions')).body).toEqual({ questions: [] }),
+    run: async () =>
+      expect((await sameAsFresh('GET', '/__sim/questions')).body).toEqual({
+        questions: [],
+        count: 0,
+        next: null,
+      }),
   },
   getFaults: {
     phase: 1,

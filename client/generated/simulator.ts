@@ -93,7 +93,9 @@ export interface paths {
     };
     /**
      * List the channel's AX orders
-     * @description Every AX order of the caller's channel, as the simulator stores it, newest first.
+     * @description Every AX order of the caller's channel, as the simulator stores it, newest first — a page at a
+     *     time: `limit` (default 100) after skipping `offset`; `count` is how many there are in all and
+     *     `next` the offset of the next page (null on the last).
      */
     get: operations['listSimOrders'];
     put?: never;
@@ -223,7 +225,7 @@ export interface paths {
      * @description Every refund call the channel made, newest first, with the channel's figures (normalised field
      *     names) beside what its own policy implies for the ticket (`expected_refund_percent`,
      *     `expected_refund_amount`) and whether they agree. A mismatch is never rejected — the vendor's
-     *     refund call is a one-way sync — it is only recorded here.
+     *     refund call is a one-way sync — it is only recorded here. Paginated like `listSimOrders`.
      */
     get: operations['listSimRefunds'];
     put?: never;
@@ -244,7 +246,8 @@ export interface paths {
     /**
      * List the reviews the channel sent
      * @description Every review, newest first, in one shape for both families (day-ticket `review_score_type` /
-     *     `review_score` appear as `score_type` / `score`; score-type aliases are stored canonical).
+     *     `review_score` appear as `score_type` / `score`; score-type aliases are stored canonical);
+     *     paginated like `listSimOrders`.
      */
     get: operations['listSimReviews'];
     put?: never;
@@ -264,7 +267,8 @@ export interface paths {
     };
     /**
      * List the questions the channel sent
-     * @description Every question, newest first, with its answer (null while unanswered).
+     * @description Every question, newest first, with its answer (null while unanswered); paginated like
+     *     `listSimOrders`.
      */
     get: operations['listSimQuestions'];
     put?: never;
@@ -284,8 +288,12 @@ export interface paths {
     };
     /**
      * Read the request journal
-     * @description The caller's channel's most recent requests, **newest first** (channel API and control API).
-     *     `request_body` / `response_body` are the parsed JSON bodies (null when there was none).
+     * @description The caller's channel's most recent requests to the channel API, **newest first**, paginated
+     *     with `limit` and `offset`. `request_body` / `response_body` are the JSON bodies (null when there
+     *     was none). The journal is bounded: a body whose JSON text is longer than 16 KiB is kept as the
+     *     first 16 KiB of that text (a string) and marked `request_body_truncated` /
+     *     `response_body_truncated`; the entries of a channel hold at most 8 MiB of text in all
+     *     (`--journal-bytes` / `AX_SIM_JOURNAL_BYTES`), the oldest dropped first, and at most 1000 entries.
      */
     get: operations['getJournal'];
     put?: never;
@@ -339,7 +347,9 @@ export interface paths {
      * Export the sandbox
      * @description The caller's channel's whole world as one JSON document (catalogue changes, stock,
      *     registrations, orders, refunds, reviews, questions, schedule, clock). Feed it to `importState`
-     *     to restore it — here or on another simulator.
+     *     to restore it — here or on another simulator. The document is the state at one instant, streamed
+     *     as it is serialised (chunked transfer encoding, no `Content-Length`), so a state of any size is
+     *     exported without holding up other requests.
      */
     get: operations['exportState'];
     /**
@@ -499,6 +509,10 @@ export interface components {
       received_at: components['schemas']['DateTime'];
       answer: components['schemas']['Answer'] | null;
     };
+    /** @description How many records there are in all. */
+    PageCount: number;
+    /** @description The `offset` of the next page; null on the last page. */
+    PageNext: number | null;
     JournalEntry: {
       at: components['schemas']['DateTime'];
       method: string;
@@ -510,6 +524,16 @@ export interface components {
       /** @description The JSON response body (any JSON value), null when there was none. */
       response_body: unknown;
       duration_ms: number;
+      /**
+       * @description Present (true) when `request_body` is the beginning of a longer body's JSON text.
+       * @constant
+       */
+      request_body_truncated?: true;
+      /**
+       * @description Present (true) when `response_body` is the beginning of a longer body's JSON text.
+       * @constant
+       */
+      response_body_truncated?: true;
     };
     /** @description A fault rule as sent. */
     FaultRule: {
@@ -525,7 +549,12 @@ export interface components {
        *     (e.g. `/v1/channel/orders/*`, `/v1/channel/**`). The query string is ignored.
        */
       path: string;
-      /** @description Answer this status instead of running the request; absent → only the delay applies. */
+      /**
+       * @description Answer this status instead of running the request; absent → only the delay applies. Any final
+       *     status that carries a body: 200–303 or 305–599. 1xx (interim answers: a client keeps waiting)
+       *     and 304 (no body by definition) cannot stand in for an answer and are refused with a 400
+       *     naming the allowed statuses.
+       */
       status?: number;
       /** @description The JSON body (any JSON value) to answer with when `status` is set. */
       body?: unknown;
@@ -637,6 +666,16 @@ export interface components {
     };
   };
   parameters: {
+    /**
+     * @description Page size, newest first (1–1000). Out of range or not an integer → 400.
+     * @example 100
+     */
+    Limit: number;
+    /**
+     * @description How many of the newest records to skip (≥ 0); the previous page's `next`.
+     * @example 0
+     */
+    Offset: number;
     /**
      * @description An AX product code (plain string, no uuid format enforced).
      * @example c1f891f7-3f22-4b2c-a4a9-e7754c20be23
@@ -756,7 +795,18 @@ export interface operations {
   };
   listSimOrders: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description Page size, newest first (1–1000). Out of range or not an integer → 400.
+         * @example 100
+         */
+        limit?: components['parameters']['Limit'];
+        /**
+         * @description How many of the newest records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -771,9 +821,12 @@ export interface operations {
         content: {
           'application/json': {
             orders: components['schemas']['SimOrder'][];
+            count: components['schemas']['PageCount'];
+            next: components['schemas']['PageNext'];
           };
         };
       };
+      400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
     };
   };
@@ -949,7 +1002,18 @@ export interface operations {
   };
   listSimRefunds: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description Page size, newest first (1–1000). Out of range or not an integer → 400.
+         * @example 100
+         */
+        limit?: components['parameters']['Limit'];
+        /**
+         * @description How many of the newest records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -964,15 +1028,29 @@ export interface operations {
         content: {
           'application/json': {
             refunds: components['schemas']['SimRefund'][];
+            count: components['schemas']['PageCount'];
+            next: components['schemas']['PageNext'];
           };
         };
       };
+      400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
     };
   };
   listSimReviews: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description Page size, newest first (1–1000). Out of range or not an integer → 400.
+         * @example 100
+         */
+        limit?: components['parameters']['Limit'];
+        /**
+         * @description How many of the newest records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -987,15 +1065,29 @@ export interface operations {
         content: {
           'application/json': {
             reviews: components['schemas']['SimReview'][];
+            count: components['schemas']['PageCount'];
+            next: components['schemas']['PageNext'];
           };
         };
       };
+      400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
     };
   };
   listSimQuestions: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description Page size, newest first (1–1000). Out of range or not an integer → 400.
+         * @example 100
+         */
+        limit?: components['parameters']['Limit'];
+        /**
+         * @description How many of the newest records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1010,9 +1102,12 @@ export interface operations {
         content: {
           'application/json': {
             questions: components['schemas']['SimQuestion'][];
+            count: components['schemas']['PageCount'];
+            next: components['schemas']['PageNext'];
           };
         };
       };
+      400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
     };
   };
@@ -1024,6 +1119,11 @@ export interface operations {
          * @example 50
          */
         limit?: number;
+        /**
+         * @description How many of the newest records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
       };
       header?: never;
       path?: never;
@@ -1039,6 +1139,8 @@ export interface operations {
         content: {
           'application/json': {
             entries: components['schemas']['JournalEntry'][];
+            count: components['schemas']['PageCount'];
+            next: components['schemas']['PageNext'];
           };
         };
       };

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { publishVersion } from '../domain/catalog.ts';
 import { fieldError } from '../domain/errors.ts';
 import { answerQuestion } from '../domain/feedback.ts';
@@ -36,8 +37,18 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     }));
     return { body: { now: formatRfc3339(now), offset_seconds: offset / 1000 } };
   };
-  const listOf = async <T>(sim: Sandboxes, channel: string, pick: (s: ChannelState) => T) =>
-    sim.read(channel, (ctx) => pick(ctx.state));
+  /** One page of a collection, newest first (pagination as `limit`/`offset`, with `count` and `next`). */
+  const pageOf = <T, R>(
+    sim: Sandboxes,
+    request: FastifyRequest,
+    pick: (s: ChannelState) => Record<string, T>,
+    map: (record: T) => R,
+  ) => {
+    const { query } = partsOf<never, { limit?: number; offset?: number }>(request);
+    return sim.read(request.channel.code, (ctx) =>
+      newestFirst(pick(ctx.state), query.limit ?? DEFAULT_LIMIT, query.offset ?? 0, map),
+    );
+  };
 
   return {
     getHealth: async () => ({ body: { status: 'ok', version } }),
@@ -126,8 +137,11 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     },
 
     listSimOrders: async (request, sim) => {
-      const orders = await listOf(sim, request.channel.code, (s) =>
-        Object.values(s.orders).map((o) => ({
+      const { items, count, next } = await pageOf(
+        sim,
+        request,
+        (s) => s.orders,
+        (o) => ({
           ax_order_code: o.code,
           channel_order_code: o.channelOrderCode,
           family: o.family,
@@ -146,14 +160,17 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
             channel_code: t.channelCode,
             ax_ticket_status: t.status,
           })),
-        })),
+        }),
       );
-      return { body: { orders } };
+      return { body: { orders: items, count, next } };
     },
 
     listSimRefunds: async (request, sim) => {
-      const refunds = await listOf(sim, request.channel.code, (s) =>
-        Object.values(s.refunds).map((r) => ({
+      const { items, count, next } = await pageOf(
+        sim,
+        request,
+        (s) => s.refunds,
+        (r) => ({
           ax_order_code: r.orderCode,
           ax_ticket_code: r.ticketCode,
           family: r.family,
@@ -165,14 +182,17 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
           expected_refund_amount: r.expectedAmount,
           matches_policy: r.matchesPolicy,
           received_at: r.receivedAt,
-        })),
+        }),
       );
-      return { body: { refunds } };
+      return { body: { refunds: items, count, next } };
     },
 
     listSimReviews: async (request, sim) => {
-      const reviews = await listOf(sim, request.channel.code, (s) =>
-        Object.values(s.reviews).map((r) => ({
+      const { items, count, next } = await pageOf(
+        sim,
+        request,
+        (s) => s.reviews,
+        (r) => ({
           review_code: r.reviewCode,
           family: r.family,
           product_code: r.productCode,
@@ -184,14 +204,17 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
           body: r.body,
           reviewed_at: r.reviewedAt,
           received_at: r.receivedAt,
-        })),
+        }),
       );
-      return { body: { reviews } };
+      return { body: { reviews: items, count, next } };
     },
 
     listSimQuestions: async (request, sim) => {
-      const questions = await listOf(sim, request.channel.code, (s) =>
-        Object.values(s.questions).map((q) => ({
+      const { items, count, next } = await pageOf(
+        sim,
+        request,
+        (s) => s.questions,
+        (q) => ({
           question_code: q.code,
           family: q.family,
           product_code: q.productCode,
@@ -202,14 +225,18 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
           quested_at: q.questedAt,
           received_at: q.receivedAt,
           answer: q.answer && { body: q.answer.body, answered_at: q.answer.answeredAt },
-        })),
+        }),
       );
-      return { body: { questions } };
+      return { body: { questions: items, count, next } };
     },
 
     getJournal: async (request) => {
-      const { query } = partsOf<never, { limit: number }>(request);
-      return { body: { entries: tools(request.channel.code).journal.recent(query.limit) } };
+      const { query } = partsOf<never, { limit: number; offset?: number }>(request);
+      const page = tools(request.channel.code).journal.page(query.limit, query.offset ?? 0);
+      // The entries are kept as JSON text: spliced in, not parsed and serialised again.
+      return {
+        json: Buffer.from(`{"entries":${page.json},"count":${page.count},"next":${JSON.stringify(page.next)}}`),
+      };
     },
 
     getFaults: async (request) => ({ body: { rules: tools(request.channel.code).faults.list() } }),
@@ -221,11 +248,30 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
 
     deleteFaults: async (request) => ({ body: { rules: tools(request.channel.code).faults.replace([]) } }),
 
-    exportState: async (request, sim) => ({ body: await sim.exportState(request.channel.code) }),
+    exportState: async (request, sim) => ({ stream: await sim.exportStream(request.channel.code) }),
 
     importState: async (request, sim) => {
       await sim.importState(request.channel.code, request.body);
       return { body: { status: 'ok' } };
     },
   };
+}
+
+const DEFAULT_LIMIT = 100;
+
+/**
+ * Records `offset` to `offset + limit` of a collection counted from its newest (the last inserted),
+ * mapped; only that page is built, whatever the collection's size.
+ */
+export function newestFirst<T, R>(
+  records: Record<string, T>,
+  limit: number,
+  offset: number,
+  map: (record: T) => R,
+): { items: R[]; count: number; next: number | null } {
+  const keys = Object.keys(records);
+  const count = keys.length;
+  const items: R[] = [];
+  for (let i = count - 1 - offset; i >= 0 && items.length < limit; i--) items.push(map(records[keys[i]!]!));
+  return { items, count, next: offset + limit < count ? offset + limit : null };
 }

@@ -243,7 +243,7 @@ function readLegacy(file: string): Snapshot {
   const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const snapshot = parsed as Partial<Snapshot>;
   if (snapshot?.format !== LEGACY_SNAPSHOT_FORMAT || typeof snapshot.seq !== 'number') {
-    throw new SnapshotError(`is not an ${SNAPSHOT_FORMAT} (or ${LEGACY_SNAPSHOT_FORMAT}) snapshot`);
+    throw new SnapshotError(`its format is neither ${SNAPSHOT_FORMAT} nor ${LEGACY_SNAPSHOT_FORMAT}`);
   }
   return snapshot as Snapshot;
 }
