@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -12,7 +12,19 @@ export default defineConfig({
             'fixtures/**/*.test.ts',
             'test/**/*.test.ts',
           ],
+          exclude: [...configDefaults.exclude, 'test/slow/**'],
           testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          // Slow: a state past V8's longest string (a snapshot over 600 MB), restarted and exported. One
+          // file at a time: it needs a few GiB of memory and a few minutes.
+          name: 'slow',
+          include: ['test/slow/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
         },
       },
       {
