@@ -54,7 +54,7 @@ export interface SimulatorOptions {
   adminKey?: string;
   /**
    * Text kept by each channel's request journal (`GET /__sim/journal`) at most, in bytes (default
-   * 8 MiB); each body is kept up to 16 KiB.
+   * 4 MiB); each body is kept up to 16 KiB.
    */
   journalBytes?: number;
   /** Fold a channel's journal into a snapshot past this many bytes. */

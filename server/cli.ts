@@ -11,7 +11,7 @@ const USAGE = `ax-sim ${VERSION} — AX Cloud channel API simulator
 Usage:
   ax-sim serve [--port 4010] [--host 127.0.0.1] [--data .ax-sim | :memory:] [--seed 42]
                [--channels FILE] [--fixtures FILE] [--no-control] [--admin-key KEY] [--log]
-               [--journal-bytes 8388608]
+               [--journal-bytes 4194304]
   ax-sim seed  --out FILE [--seed 42] [--tours 24] [--day-tickets 16]
   ax-sim contract [--target URL --api-key KEY] [--channel-code CODE] [--writes] [--junit FILE]
 

@@ -292,7 +292,7 @@ export interface paths {
      *     with `limit` and `offset`. `request_body` / `response_body` are the JSON bodies (null when there
      *     was none). The journal is bounded: a body whose JSON text is longer than 16 KiB is kept as the
      *     first 16 KiB of that text (a string) and marked `request_body_truncated` /
-     *     `response_body_truncated`; the entries of a channel hold at most 8 MiB of text in all
+     *     `response_body_truncated`; the entries of a channel hold at most 4 MiB of text in all
      *     (`--journal-bytes` / `AX_SIM_JOURNAL_BYTES`), the oldest dropped first, and at most 1000 entries.
      */
     get: operations['getJournal'];

@@ -235,7 +235,9 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
       const page = tools(request.channel.code).journal.page(query.limit, query.offset ?? 0);
       // The entries are kept as JSON text: spliced in, not parsed and serialised again.
       return {
-        json: Buffer.from(`{"entries":${page.json},"count":${page.count},"next":${JSON.stringify(page.next)}}`),
+        json: Buffer.from(
+          `{"entries":${page.json},"count":${page.count},"next":${JSON.stringify(page.next)}}`,
+        ),
       };
     },
 

@@ -1,6 +1,6 @@
 /**
  * The channel's recent requests and answers, newest first (`GET /__sim/journal`). In memory, bounded
- * (docs/decisions/003-bounded-journals.md): each body is kept up to `bodyBytes` of its JSON text (beyond
+ * (docs/decisions/003-failing-writes-and-bounds.md): each body is kept up to `bodyBytes` of its JSON text (beyond
  * that, its beginning, marked truncated), and the entries of a channel hold at most `maxBytes` of text
  * in all — the oldest go first. Bodies are kept as JSON text and spliced into the answer as they are,
  * so a read at the limit costs a concatenation, not a parse and a serialisation of every body.
@@ -29,13 +29,13 @@ export type SentEntry = Omit<JournalEntry, 'response_body'> & {
 export interface RequestJournalOptions {
   /** Entries kept at most (default 1000). */
   capacity?: number;
-  /** Text of all kept entries of the channel, at most (default 8 MiB). */
+  /** Text of all kept entries of the channel, at most (default 4 MiB). */
   maxBytes?: number;
   /** A body's JSON text kept, at most (default 16 KiB). */
   bodyBytes?: number;
 }
 
-export const DEFAULT_JOURNAL_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_JOURNAL_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_BODY_BYTES = 16 * 1024;
 
 /** One entry as kept: its JSON members already serialised. */

@@ -113,7 +113,22 @@ async function scenario(fault: FileFault | FileFault[] | undefined): Promise<Out
   return { acknowledged, refused, inMemory, recovered, resumed, failures: ops.failures, ops };
 }
 
+/** Totals over every scenario, printed at the end. */
+const totals = { scenarios: 0, tried: 0, acknowledged: 0, refused: 0, recovered: 0, injected: 0 };
+afterAll(() => {
+  process.stdout.write(
+    `file faults: ${totals.scenarios} scenarios, ${totals.injected} injected failures; writes tried ${totals.tried}, ` +
+      `acknowledged ${totals.acknowledged}, refused ${totals.refused}; recovered after restart ${totals.recovered}\n`,
+  );
+});
+
 function expectDurable(outcome: Outcome, where: string) {
+  totals.scenarios++;
+  totals.tried += outcome.acknowledged.size + outcome.refused.size;
+  totals.acknowledged += outcome.acknowledged.size;
+  totals.refused += outcome.refused.size;
+  totals.injected += outcome.failures;
+  totals.recovered += Object.keys(outcome.recovered.stock).filter((k) => k !== 'total').length;
   const keys = Object.keys(outcome.recovered.stock).filter((k) => k !== 'total');
   expect(new Set(keys), `${where}: recovered = acknowledged`).toEqual(outcome.acknowledged);
   expect(outcome.recovered.stock.total, `${where}: total`).toBe(outcome.acknowledged.size);

@@ -34,7 +34,8 @@ export interface FileStoreOptions {
  * batch is on disk and synced. When a write fails (a full disk), the batch's bytes are cut back off the
  * journal, its changes — and those of every commit made on top of them meanwhile — are undone in
  * memory, and all of those callers get the error (503): memory never holds what the disk does not, so
- * reads go on being answered and the next write simply tries again (docs/decisions/003).
+ * reads go on being answered and the next write simply tries again
+ * (docs/decisions/003-failing-writes-and-bounds.md).
  *
  * When the journal has grown (past `compactBytes` and past the last snapshot's size), it is rotated and
  * folded into a fresh snapshot in the background, written a chunk at a time so that requests are still
