@@ -13,7 +13,7 @@ import {
   type ScheduledAction,
 } from './domain/types.ts';
 import { stateDocumentStream } from './http/state-export.ts';
-import { CapturedState } from './store/snapshot.ts';
+import { RecordIndex, type StateCapture } from './record-index.ts';
 import { type Store, StoreError } from './store/store.ts';
 
 export interface ChannelConfig {
@@ -51,6 +51,7 @@ export class Sandboxes {
   private readonly describe: (channel: string) => string;
   private readonly keyDigests: Array<{ digest: Buffer; channel: ChannelConfig }>;
   private readonly schedules = new Map<string, ScheduleIndex>();
+  private readonly records = new Map<string, RecordIndex>();
   private readonly recentDigests = new Map<string, Buffer>();
 
   constructor(options: SandboxesOptions) {
@@ -74,6 +75,7 @@ export class Sandboxes {
         );
       }
       this.schedules.set(code, new ScheduleIndex(state));
+      this.records.set(code, new RecordIndex(state).warm());
     }
   }
 
@@ -94,9 +96,12 @@ export class Sandboxes {
   run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>): Promise<T> {
     const running = this.store.transact(channel, (tx) => {
       const schedule = this.scheduleOf(channel, tx.state);
+      const records = this.recordsOf(channel, tx.state);
       const apply = (changes: readonly Change[]) => {
+        records.before(changes);
         tx.apply(changes);
         schedule.track(changes);
+        records.after(changes);
       };
       const ctx = this.context(channel, tx.state);
       const due = schedule.due(tx.state, ctx.now);
@@ -108,7 +113,10 @@ export class Sandboxes {
     return running.catch((error: unknown) => {
       // A write the store could not make durable was undone there — perhaps with schedule entries this
       // index had already handed out: rebuild it from the state as it is now.
-      if (error instanceof StoreError) this.schedules.delete(channel);
+      if (error instanceof StoreError) {
+        this.schedules.delete(channel);
+        this.records.delete(channel);
+      }
       throw error;
     });
   }
@@ -134,8 +142,33 @@ export class Sandboxes {
    * holding up the other channels.
    */
   async exportStream(channel: string): Promise<Readable> {
-    const capture = await this.read(channel, (ctx) => new CapturedState(ctx.state));
-    return stateDocumentStream(STATE_FORMAT, channel, capture);
+    let capture: StateCapture | undefined;
+    try {
+      await this.read(channel, (ctx) => {
+        capture = this.recordsOf(channel, ctx.state).capture();
+      });
+    } catch (error) {
+      // What the read saw did not reach the disk: no export of it, and nothing more to track.
+      capture?.close();
+      throw error;
+    }
+    return stateDocumentStream(STATE_FORMAT, channel, capture!);
+  }
+
+  /**
+   * One page of a collection, newest first: records `offset` to `offset + limit`, mapped, with how many
+   * there are and the offset of the next page (null on the last). Costs the page, not the collection.
+   */
+  page<T, R>(
+    channel: string,
+    collection: keyof ChannelState,
+    limit: number,
+    offset: number,
+    map: (record: T) => R,
+  ): Promise<{ items: R[]; count: number; next: number | null }> {
+    return this.read(channel, (ctx) =>
+      this.recordsOf(channel, ctx.state).newestFirst(collection, limit, offset, map),
+    );
   }
 
   /** Replaces the channel's world with an exported one (possibly another channel's export). */
@@ -152,6 +185,7 @@ export class Sandboxes {
     // first transaction on the new state builds the index from it (scheduleOf), so whatever runs while
     // the import is being written is tracked in the index of the state it ran on, never lost.
     await this.store.replace(channel, state);
+    this.recordsOf(channel, state).warm();
   }
 
   private context(channel: string, state: ChannelState): DomainContext {
@@ -196,6 +230,16 @@ export class Sandboxes {
       this.schedules.set(channel, schedule);
     }
     return schedule;
+  }
+
+  /** The record index of the state a transaction runs on (see scheduleOf for when it is rebuilt). */
+  private recordsOf(channel: string, state: ChannelState): RecordIndex {
+    let records = this.records.get(channel);
+    if (records?.state !== state) {
+      records = new RecordIndex(state);
+      this.records.set(channel, records);
+    }
+    return records;
   }
 }
 

@@ -9,7 +9,7 @@ import {
   supplierActOnTicket,
 } from '../domain/orders.ts';
 import { CLOCK_LIMIT_MS, formatRfc3339 } from '../domain/time.ts';
-import type { ChannelState } from '../domain/types.ts';
+import type { ChannelState, Order, Question, Refund, Review } from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
 import type { FaultRules } from './faults.ts';
 import { answerOf } from './feedback.ts';
@@ -41,13 +41,11 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
   const pageOf = <T, R>(
     sim: Sandboxes,
     request: FastifyRequest,
-    pick: (s: ChannelState) => Record<string, T>,
+    collection: keyof ChannelState,
     map: (record: T) => R,
   ) => {
     const { query } = partsOf<never, { limit?: number; offset?: number }>(request);
-    return sim.read(request.channel.code, (ctx) =>
-      newestFirst(pick(ctx.state), query.limit ?? DEFAULT_LIMIT, query.offset ?? 0, map),
-    );
+    return sim.page(request.channel.code, collection, query.limit ?? DEFAULT_LIMIT, query.offset ?? 0, map);
   };
 
   return {
@@ -137,96 +135,76 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     },
 
     listSimOrders: async (request, sim) => {
-      const { items, count, next } = await pageOf(
-        sim,
-        request,
-        (s) => s.orders,
-        (o) => ({
-          ax_order_code: o.code,
-          channel_order_code: o.channelOrderCode,
-          family: o.family,
-          product_code: o.productCode,
-          option_code: o.optionCode,
-          inventory_code: o.inventoryCode,
-          inventory_at: o.inventoryAt,
-          quantity: o.quantity,
-          ax_order_status: o.status,
-          channel_order_status: o.channelStatus,
-          comment: o.comment,
-          supplier_profile: o.supplier,
-          created_at: o.createdAt,
-          tickets: o.tickets.map((t) => ({
-            ax_ticket_code: t.code,
-            channel_code: t.channelCode,
-            ax_ticket_status: t.status,
-          })),
-        }),
-      );
+      const { items, count, next } = await pageOf(sim, request, 'orders', (o: Order) => ({
+        ax_order_code: o.code,
+        channel_order_code: o.channelOrderCode,
+        family: o.family,
+        product_code: o.productCode,
+        option_code: o.optionCode,
+        inventory_code: o.inventoryCode,
+        inventory_at: o.inventoryAt,
+        quantity: o.quantity,
+        ax_order_status: o.status,
+        channel_order_status: o.channelStatus,
+        comment: o.comment,
+        supplier_profile: o.supplier,
+        created_at: o.createdAt,
+        tickets: o.tickets.map((t) => ({
+          ax_ticket_code: t.code,
+          channel_code: t.channelCode,
+          ax_ticket_status: t.status,
+        })),
+      }));
       return { body: { orders: items, count, next } };
     },
 
     listSimRefunds: async (request, sim) => {
-      const { items, count, next } = await pageOf(
-        sim,
-        request,
-        (s) => s.refunds,
-        (r) => ({
-          ax_order_code: r.orderCode,
-          ax_ticket_code: r.ticketCode,
-          family: r.family,
-          channel_refunded_price: r.channelRefundedPrice,
-          channel_canceled_at: r.channelCanceledAt,
-          channel_refunded_at: r.channelRefundedAt,
-          channel_policy: r.channelPolicy,
-          expected_refund_percent: r.expectedPercent,
-          expected_refund_amount: r.expectedAmount,
-          matches_policy: r.matchesPolicy,
-          received_at: r.receivedAt,
-        }),
-      );
+      const { items, count, next } = await pageOf(sim, request, 'refunds', (r: Refund) => ({
+        ax_order_code: r.orderCode,
+        ax_ticket_code: r.ticketCode,
+        family: r.family,
+        channel_refunded_price: r.channelRefundedPrice,
+        channel_canceled_at: r.channelCanceledAt,
+        channel_refunded_at: r.channelRefundedAt,
+        channel_policy: r.channelPolicy,
+        expected_refund_percent: r.expectedPercent,
+        expected_refund_amount: r.expectedAmount,
+        matches_policy: r.matchesPolicy,
+        received_at: r.receivedAt,
+      }));
       return { body: { refunds: items, count, next } };
     },
 
     listSimReviews: async (request, sim) => {
-      const { items, count, next } = await pageOf(
-        sim,
-        request,
-        (s) => s.reviews,
-        (r) => ({
-          review_code: r.reviewCode,
-          family: r.family,
-          product_code: r.productCode,
-          option_code: r.optionCode,
-          channel_order_code: r.channelOrderCode,
-          score_type: r.scoreType,
-          score: r.score,
-          title: r.title,
-          body: r.body,
-          reviewed_at: r.reviewedAt,
-          received_at: r.receivedAt,
-        }),
-      );
+      const { items, count, next } = await pageOf(sim, request, 'reviews', (r: Review) => ({
+        review_code: r.reviewCode,
+        family: r.family,
+        product_code: r.productCode,
+        option_code: r.optionCode,
+        channel_order_code: r.channelOrderCode,
+        score_type: r.scoreType,
+        score: r.score,
+        title: r.title,
+        body: r.body,
+        reviewed_at: r.reviewedAt,
+        received_at: r.receivedAt,
+      }));
       return { body: { reviews: items, count, next } };
     },
 
     listSimQuestions: async (request, sim) => {
-      const { items, count, next } = await pageOf(
-        sim,
-        request,
-        (s) => s.questions,
-        (q) => ({
-          question_code: q.code,
-          family: q.family,
-          product_code: q.productCode,
-          option_code: q.optionCode,
-          title: q.title,
-          body: q.body,
-          is_public: q.isPublic,
-          quested_at: q.questedAt,
-          received_at: q.receivedAt,
-          answer: q.answer && { body: q.answer.body, answered_at: q.answer.answeredAt },
-        }),
-      );
+      const { items, count, next } = await pageOf(sim, request, 'questions', (q: Question) => ({
+        question_code: q.code,
+        family: q.family,
+        product_code: q.productCode,
+        option_code: q.optionCode,
+        title: q.title,
+        body: q.body,
+        is_public: q.isPublic,
+        quested_at: q.questedAt,
+        received_at: q.receivedAt,
+        answer: q.answer && { body: q.answer.body, answered_at: q.answer.answeredAt },
+      }));
       return { body: { questions: items, count, next } };
     },
 
@@ -260,20 +238,3 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
 }
 
 const DEFAULT_LIMIT = 100;
-
-/**
- * Records `offset` to `offset + limit` of a collection counted from its newest (the last inserted),
- * mapped; only that page is built, whatever the collection's size.
- */
-export function newestFirst<T, R>(
-  records: Record<string, T>,
-  limit: number,
-  offset: number,
-  map: (record: T) => R,
-): { items: R[]; count: number; next: number | null } {
-  const keys = Object.keys(records);
-  const count = keys.length;
-  const items: R[] = [];
-  for (let i = count - 1 - offset; i >= 0 && items.length < limit; i--) items.push(map(records[keys[i]!]!));
-  return { items, count, next: offset + limit < count ? offset + limit : null };
-}
