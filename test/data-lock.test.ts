@@ -62,5 +62,5 @@ describe('data folder lock', () => {
     third.child.kill('SIGTERM');
     await third.exited;
     expect(() => readFileSync(path.join(dir, '.lock'))).toThrow(/ENOENT/);
-  });
+  }, 90_000);
 });
