@@ -193,7 +193,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error, request.body);
+    const apiError = toApiError(error, request.body, request.routeOptions.schema?.body);
     if (apiError.status >= 500) request.log.error(error);
     return reply.code(apiError.status).send(apiError.body);
   });
@@ -238,10 +238,14 @@ export function channelHandlers(): HandlerTable {
   return { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
 }
 
-function toApiError(error: FastifyError & { validationContext?: string }, body: unknown): ApiError {
+function toApiError(
+  error: FastifyError & { validationContext?: string },
+  body: unknown,
+  bodySchema?: unknown,
+): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) {
-    return validationError(error.validationContext as 'body', error.validation as never, body);
+    return validationError(error.validationContext as 'body', error.validation as never, body, bodySchema);
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -192,7 +192,9 @@ describe('applyDue', () => {
       cancelOrder(ctx, 'tour', code, { channelStatus: 'Unavoidable cancel' }).changes,
     );
     const changes = applyDue({ ...cancelled, now: TEST_NOW + 60 * MIN }, stale);
+    // The tour starts at TEST_NOW (09:00 in Korea), so its check-in is among them, first.
     expect(changes).toEqual([
+      ['schedule', scheduleKey(code, 'use'), null],
       ['schedule', scheduleKey(code, 'pending'), null],
       ['schedule', scheduleKey(code, 'confirm'), null],
     ]);
