@@ -182,7 +182,10 @@ describe('after the use time the supplier checks travelers in', () => {
     const { order, ticket } = await orderTomorrow(call, INSTANT_TOUR);
     await advance(call, DAY + HOUR + 59 * 60_000);
     expect(await ticketStatuses(call, order)).toEqual(['New', 'New']);
+    // At the start time it is still New; once it has passed, Used.
     await advance(call, 60_000);
+    expect(await ticketStatuses(call, order)).toEqual(['New', 'New']);
+    await advance(call, 1_000);
     expect(await ticketStatuses(call, order)).toEqual(['Used', 'Used']);
     const cancel = await call('PATCH', `/v1/channel/orders/tour/${order}/tickets/${ticket}`, {
       status: 'Traveler canceled',

@@ -243,11 +243,11 @@ describe('createOrder', () => {
         `schedule:${code}:use`,
       ].sort(),
     );
-    // The supplier checks the travelers in at the tour's start: 09:00 in Korea is 00:00 UTC.
+    // The supplier checks the travelers in once the tour has started: 09:00 in Korea is 00:00 UTC.
     expect(changes).toContainEqual([
       'schedule',
       `${code}:use`,
-      { orderCode: code, at: Date.parse('2026-03-01T00:00:00Z'), action: 'use' },
+      { orderCode: code, at: Date.parse('2026-03-01T00:00:00Z') + 1, action: 'use' },
     ]);
     expect(changes).toContainEqual([
       'channelOrders',
@@ -320,11 +320,11 @@ describe('createOrder', () => {
       scheduleKey(order.code, 'confirm'),
       scheduleKey(order.code, 'use'),
     ]);
-    // A day-ticket is checked in when its date is over in Korea: 2026-03-06 00:00 KST.
+    // A day-ticket is checked in once its date is over in Korea: 2026-03-06 00:00 KST.
     expect(changes).toContainEqual([
       'schedule',
       scheduleKey(order.code, 'use'),
-      { orderCode: order.code, at: Date.parse('2026-03-05T15:00:00Z'), action: 'use' },
+      { orderCode: order.code, at: Date.parse('2026-03-05T15:00:00Z') + 1, action: 'use' },
     ]);
   });
 

@@ -168,11 +168,13 @@ function staleScheduleChanges(state: ChannelState, order: Order): Change[] {
 }
 
 /**
- * When the supplier checks an order's travelers in: a tour at its date and start time, a day-ticket at
- * the end of its date — both on the Korean calendar (`entry.at` is Korean wall-clock time).
+ * When the supplier checks an order's travelers in: once its use time has passed — a tour's date and
+ * start time, the end of a day-ticket's date, both on the Korean calendar (`entry.at` is Korean
+ * wall-clock time). One millisecond after it: a tour starting right now is still orderable (and
+ * cancellable) now, exactly as it is still listed.
  */
 export function useTime(family: Family, entry: InventoryEntry): number {
-  return entry.at - CALENDAR_OFFSET_MS + (family === 'tour' ? 0 : DAY_MS);
+  return entry.at - CALENDAR_OFFSET_MS + (family === 'tour' ? 0 : DAY_MS) + 1;
 }
 
 /**
