@@ -37,67 +37,73 @@ afterEach(async () => {
 });
 
 const totals = { entries: 0, ordered: 0, closedDayTicketDates: 0 };
+/** About 9,000 orders and cancels per case: seconds alone, longer next to the other test files. */
+const CASE_TIMEOUT_MS = 180_000;
 
 describe('every listed, available entry of the default catalogue sells one unit', () => {
-  it.each(CASES)('seed $seed, clock moved by $advanceMs ms', async ({ seed, realNow, advanceMs }) => {
-    app = await buildSimulator({ seed, realNow: () => realNow });
-    const call = caller(app);
-    if (advanceMs > 0) {
-      expect((await call('POST', '/__sim/clock/advance', { seconds: advanceMs / 1000 })).status).toBe(200);
-    }
-    let checked = 0;
-    let orders = 0;
-    let n = 0;
-    const families: FamilyName[] = ['tour', 'day-ticket'];
-    for (const family of families) {
-      const products = await allProducts(call, family);
-      expect(products).toHaveLength(family === 'tour' ? DEFAULT_COUNTS.tours : DEFAULT_COUNTS.dayTickets);
-      for (const productCode of products) {
-        const product = await register(call, family, productCode);
-        const inventory = await allEntries(call, family, productCode);
-        for (const [optionCode, entries] of Object.entries(inventory)) {
-          expect(entries.length, `${productCode} ${optionCode} lists nothing`).toBeGreaterThan(0);
-          for (const entry of entries) {
-            checked++;
-            expect(entry.max_quantity).toBe(entry.remain_quantity + entry.ordered_quantity);
-            const available = entry.remain_quantity >= 1 && entry.is_order !== false;
-            if (!available) {
-              if (family === 'day-ticket') totals.closedDayTicketDates++;
-              continue;
-            }
-            const at = inventoryAtOf(entry);
-            const created = await call(
-              'POST',
-              `/v1/channel/orders/${family}`,
-              orderBody({
-                mappingCode: product.mappingCode,
-                optionCode,
-                inventoryAt: at,
-                rti: product.rti,
-                channelOrderId: `sells-${seed}-${n++}`,
-              }),
-            );
-            expect(
-              created.status,
-              `${family} ${productCode} ${optionCode} ${at}: ${JSON.stringify(created.body)}`,
-            ).toBe(201);
-            orders++;
-            const axOrder = created.body.data.depth_combinations[0].ax_order_code as string;
-            const cancelled = await call('PATCH', `/v1/channel/orders/${family}/${axOrder}`, {
-              channel_status: 'Traveler cancel',
-            });
-            expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
-          }
-        }
-        // Every unit came back: the inventory reads as it did.
-        expect(await allEntries(call, family, productCode)).toEqual(inventory);
+  it.each(CASES)(
+    'seed $seed, clock moved by $advanceMs ms',
+    async ({ seed, realNow, advanceMs }) => {
+      app = await buildSimulator({ seed, realNow: () => realNow });
+      const call = caller(app);
+      if (advanceMs > 0) {
+        expect((await call('POST', '/__sim/clock/advance', { seconds: advanceMs / 1000 })).status).toBe(200);
       }
-    }
-    totals.entries += checked;
-    totals.ordered += orders;
-    console.log(`seed ${seed}: ${checked} listed entries checked, ${orders} ordered and cancelled`);
-    expect(orders).toBeGreaterThan(checked / 2);
-  });
+      let checked = 0;
+      let orders = 0;
+      let n = 0;
+      const families: FamilyName[] = ['tour', 'day-ticket'];
+      for (const family of families) {
+        const products = await allProducts(call, family);
+        expect(products).toHaveLength(family === 'tour' ? DEFAULT_COUNTS.tours : DEFAULT_COUNTS.dayTickets);
+        for (const productCode of products) {
+          const product = await register(call, family, productCode);
+          const inventory = await allEntries(call, family, productCode);
+          for (const [optionCode, entries] of Object.entries(inventory)) {
+            expect(entries.length, `${productCode} ${optionCode} lists nothing`).toBeGreaterThan(0);
+            for (const entry of entries) {
+              checked++;
+              expect(entry.max_quantity).toBe(entry.remain_quantity + entry.ordered_quantity);
+              const available = entry.remain_quantity >= 1 && entry.is_order !== false;
+              if (!available) {
+                if (family === 'day-ticket') totals.closedDayTicketDates++;
+                continue;
+              }
+              const at = inventoryAtOf(entry);
+              const created = await call(
+                'POST',
+                `/v1/channel/orders/${family}`,
+                orderBody({
+                  mappingCode: product.mappingCode,
+                  optionCode,
+                  inventoryAt: at,
+                  rti: product.rti,
+                  channelOrderId: `sells-${seed}-${n++}`,
+                }),
+              );
+              expect(
+                created.status,
+                `${family} ${productCode} ${optionCode} ${at}: ${JSON.stringify(created.body)}`,
+              ).toBe(201);
+              orders++;
+              const axOrder = created.body.data.depth_combinations[0].ax_order_code as string;
+              const cancelled = await call('PATCH', `/v1/channel/orders/${family}/${axOrder}`, {
+                channel_status: 'Traveler cancel',
+              });
+              expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+            }
+          }
+          // Every unit came back: the inventory reads as it did.
+          expect(await allEntries(call, family, productCode)).toEqual(inventory);
+        }
+      }
+      totals.entries += checked;
+      totals.ordered += orders;
+      console.log(`seed ${seed}: ${checked} listed entries checked, ${orders} ordered and cancelled`);
+      expect(orders).toBeGreaterThan(checked / 2);
+    },
+    CASE_TIMEOUT_MS,
+  );
 
   it('checked entries on every seed', () => {
     console.log(

@@ -67,9 +67,11 @@ export function validationError(
   errors: ErrorObject[],
   body: unknown,
   schema?: unknown,
+  shape: 'nested' | 'flat' = 'nested',
 ): ApiError {
   if (context === 'querystring') return invalidQuery();
   if (context === 'params') return notFound();
+  if (shape === 'flat') return flatErrors(errors, body);
   // Field names come from the request ("constructor", "__proto__"): no inherited members to collide with.
   const root: Node = newObject();
   for (const error of relevant(errors)) {
@@ -87,6 +89,28 @@ export function validationError(
   const shaped = toJson(root) as Json;
   if (Object.keys(shaped).length === 0) shaped[NON_FIELD_ERRORS] = [MESSAGES.invalid];
   return fieldErrors(shaped);
+}
+
+/**
+ * The control API's own shape (openapi/simulator.yaml): every error under its top-level field, the
+ * path inside it written in the message (`{"rules": ["rules[1].status: …"]}`).
+ */
+function flatErrors(errors: ErrorObject[], body: unknown): ApiError {
+  const fields: Record<string, string[]> = Object.create(null);
+  for (const error of relevant(errors)) {
+    const segments = error.instancePath.split('/').slice(1).map(unescapePointer);
+    if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
+    if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
+    const [field = NON_FIELD_ERRORS, ...rest] = segments;
+    const path = rest.reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : `${acc}.${s}`), field);
+    const message = describe(error, valueAt(body, error.instancePath));
+    const text = rest.length > 0 ? `${path}: ${message}` : message;
+    const list = fields[field] ?? [];
+    if (!list.includes(text)) list.push(text);
+    fields[field] = list;
+  }
+  if (Object.keys(fields).length === 0) fields[NON_FIELD_ERRORS] = [MESSAGES.invalid];
+  return fieldErrors(fields);
 }
 
 /** The errors being built: messages at a leaf, fields of an object, or elements of a list of objects. */
