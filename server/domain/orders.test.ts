@@ -708,7 +708,7 @@ describe('supplierActOnOrder', () => {
     return baseCtx([tour, testDayTicket()]);
   };
 
-  it('pending then confirm, with the §1.9 labels as default comments', () => {
+  it('pending then confirm, with the vendor Korean labels as default comments', () => {
     const { ctx, code } = withOrder(manual());
     const p = supplierActOnOrder(ctx, code, 'pending');
     expect(p.result).toMatchObject({
