@@ -267,8 +267,8 @@ function makeEntry(
     remain: max - ordered,
     ordered,
     at,
-    // A day-ticket is good for its whole date; a tour until it starts.
-    past: tour ? at < wall : day < todayIndex(ctx),
+    // A day-ticket is good for its whole date (its `at` is the date's midnight); a tour until it starts.
+    past: at < (tour ? wall : Math.floor(wall / DAY_MS) * DAY_MS),
   };
 }
 
