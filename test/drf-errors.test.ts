@@ -223,3 +223,14 @@ describe('the rules answer DRF shapes too', () => {
     expect((await call('GET', '/__sim/orders')).body.orders.length).toBe(before);
   });
 });
+
+describe('the control API keeps its own, flat shape', () => {
+  it('every error under its top-level field, the path in the message', async () => {
+    const answer = await call('PUT', '/__sim/faults', {
+      rules: [{ method: 'GET', path: '/v1/**', status: 'x' }],
+    });
+    expect(answer.status).toBe(400);
+    expect(Object.keys(answer.body)).toEqual(['rules']);
+    expect(answer.body.rules).toEqual([expect.stringMatching(/^rules\[0\]\.status: /)]);
+  });
+});
