@@ -211,7 +211,8 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error, request.body);
+    const { schema, config } = request.routeOptions;
+    const apiError = toApiError(error, request.body, schema?.body, config.api);
     if (apiError.status >= 500) request.log.error(error);
     return reply.code(apiError.status).send(apiError.body);
   });
@@ -256,10 +257,23 @@ export function channelHandlers(): HandlerTable {
   return { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
 }
 
-function toApiError(error: FastifyError & { validationContext?: string }, body: unknown): ApiError {
+function toApiError(
+  error: FastifyError & { validationContext?: string },
+  body: unknown,
+  bodySchema?: unknown,
+  api?: 'channel' | 'control',
+): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) {
-    return validationError(error.validationContext as 'body', error.validation as never, body);
+    // The channel API nests errors as the vendor's DRF does; the control API keeps its documented flat shape.
+    const shape = api === 'control' ? 'flat' : 'nested';
+    return validationError(
+      error.validationContext as 'body',
+      error.validation as never,
+      body,
+      bodySchema,
+      shape,
+    );
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -4,7 +4,7 @@ import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
 import { fieldError } from './domain/errors.ts';
 import { stateProblems } from './domain/state-schema.ts';
 import { applyDue } from './domain/supplier.ts';
-import { CLOCK_LIMIT_MS, formatDate } from './domain/time.ts';
+import { CLOCK_LIMIT_MS, calendarDate } from './domain/time.ts';
 import {
   type Change,
   type ChannelState,
@@ -197,7 +197,7 @@ export class Sandboxes {
     return emptyState({
       channel,
       catalogId: this.catalog.catalog.id,
-      anchorDate: formatDate(now),
+      anchorDate: calendarDate(now),
       clockOffsetMs: 0,
       createdAt: new Date(now).toISOString(),
     });

@@ -75,7 +75,8 @@ export interface paths {
     /**
      * Advance the virtual clock
      * @description Moves the channel's virtual clock forward by `seconds` (the clock never goes back). Supplier
-     *     actions that become due are applied.
+     *     actions that become due are applied, check-ins after use included, and the inventory window
+     *     moves to the new today.
      */
     post: operations['advanceClock'];
     delete?: never;
