@@ -28,14 +28,13 @@ import { RequestJournal } from './http/request-journal.ts';
 import { type HandlerTable, registerOperations } from './http/routes.ts';
 import { AX_CLOUD_SPEC, type LoadedSpec, loadSpec, SIMULATOR_SPEC } from './http/spec.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan, validationError, validatorCompiler } from './http/validation.ts';
+import { packageFile } from './package-files.ts';
 import { type ChannelConfig, DEFAULT_CHANNELS, Sandboxes } from './sandbox.ts';
 import { FileStore } from './store/file.ts';
 import { MemoryStore } from './store/memory.ts';
 import { StoreError } from './store/store.ts';
 
-export const VERSION: string = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-).version;
+export const VERSION: string = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')).version;
 
 export interface SimulatorOptions {
   /** A catalogue to serve; otherwise one is loaded from `fixtures` or generated from `seed`. */

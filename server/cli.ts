@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { runContractSuite } from '../contract-tests/support/run.ts';
 import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/catalog.ts';
 import { runSeed } from '../fixtures/seed-command.ts';
 import { buildSimulator, VERSION } from './app.ts';
-import { runContractSuite } from './contract.ts';
 import { type ChannelConfig, DEFAULT_CHANNELS } from './sandbox.ts';
 
 const USAGE = `ax-sim ${VERSION} — AX Cloud channel API simulator
