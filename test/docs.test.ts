@@ -17,7 +17,7 @@ describe('served documents', () => {
         ['/openapi.json', JSON.parse],
         ['/openapi.yaml', parse],
         ['/docs/json', JSON.parse],
-      ] as const) {
+      ] as Array<[string, (text: string) => unknown]>) {
         for (const host of ['127.0.0.1:5123', 'localhost:4999', '[::1]:4010']) {
           const response = await app.inject({ url, headers: { host } });
           expect(response.statusCode).toBe(200);
