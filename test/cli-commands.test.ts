@@ -90,6 +90,16 @@ describe('options are validated with a message that says what to do', () => {
   });
 });
 
+describe('ax-sim serve: what listen refuses', () => {
+  it('a --host that is not an address of this machine', async () => {
+    const result = await run(['serve', '--host', '999.1.1.1', '--port', '0', '--data', ':memory:']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'cannot listen on --host 999.1.1.1: it is not an address of this machine',
+    );
+  });
+});
+
 describe('ax-sim wait', () => {
   it('exits 0 once /__sim/health answers', async () => {
     const sim = await startSimulator();
