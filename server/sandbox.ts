@@ -18,6 +18,9 @@ export interface ChannelConfig {
   apiKey: string;
 }
 
+/** Hears a channel's committed changes, or `'replaced'` when the whole sandbox was reset or imported. */
+export type Watcher = (channel: string, changes: readonly Change[] | 'replaced') => void;
+
 export const DEFAULT_CHANNELS: readonly ChannelConfig[] = [
   { code: 'demo-channel', apiKey: 'demo-key' },
   { code: 'demo-channel-2', apiKey: 'demo-key-2' },
@@ -49,6 +52,7 @@ export class Sandboxes {
   private readonly keyDigests: Array<{ digest: Buffer; channel: ChannelConfig }>;
   private readonly schedules = new Map<string, ScheduleIndex>();
   private readonly recentDigests = new Map<string, Buffer>();
+  private readonly watchers = new Set<Watcher>();
 
   constructor(options: SandboxesOptions) {
     this.store = options.store;
@@ -89,11 +93,14 @@ export class Sandboxes {
    * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
    */
   run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>): Promise<T> {
-    return this.store.transact(channel, (tx) => {
+    const committed: Change[] = [];
+    const done = this.store.transact(channel, (tx) => {
+      committed.length = 0;
       const schedule = this.scheduleOf(channel);
       const apply = (changes: readonly Change[]) => {
         tx.apply(changes);
         schedule.track(changes);
+        if (this.watchers.size > 0) committed.push(...changes);
       };
       const ctx = this.context(channel, tx.state);
       const due = schedule.due(tx.state, ctx.now);
@@ -102,6 +109,22 @@ export class Sandboxes {
       apply(outcome.changes);
       return outcome.result;
     });
+    if (this.watchers.size === 0) return done;
+    // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
+    return done.then((result) => {
+      if (committed.length > 0) this.notify(channel, committed);
+      return result;
+    });
+  }
+
+  /** Tells `watcher` of every committed change (or whole-sandbox replacement); returns the unsubscribe. */
+  watch(watcher: Watcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private notify(channel: string, changes: readonly Change[] | 'replaced'): void {
+    for (const watcher of this.watchers) watcher(channel, changes);
   }
 
   /** A read: like run, with no changes of its own. */
@@ -114,6 +137,7 @@ export class Sandboxes {
     const state = this.freshState(channel);
     await this.store.replace(channel, state);
     this.schedules.set(channel, new ScheduleIndex(state));
+    this.notify(channel, 'replaced');
   }
 
   async exportState(channel: string): Promise<{ format: string; channel: string; state: ChannelState }> {
@@ -135,6 +159,7 @@ export class Sandboxes {
     const schedule = new ScheduleIndex(state);
     await this.store.replace(channel, state);
     this.schedules.set(channel, schedule);
+    this.notify(channel, 'replaced');
   }
 
   private context(channel: string, state: ChannelState): DomainContext {

@@ -19,12 +19,20 @@ export class RequestJournal {
   private readonly entries: SentEntry[] = [];
   private next = 0;
   private readonly capacity: number;
+  private readonly listeners = new Set<(entry: SentEntry) => void>();
 
   constructor(capacity = 1000) {
     this.capacity = capacity;
   }
 
+  /** Calls `listener` with every entry added from now on (the event stream); returns the unsubscribe. */
+  subscribe(listener: (entry: SentEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   add(entry: SentEntry): void {
+    for (const listener of this.listeners) listener(entry);
     if (this.entries.length < this.capacity) this.entries.push(entry);
     else this.entries[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
