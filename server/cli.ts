@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/catalog.ts';
 import { runSeed } from '../fixtures/seed-command.ts';
+import { seedWorld } from '../fixtures/world.ts';
 import { buildSimulator, VERSION } from './app.ts';
 import { runContractSuite } from './contract.ts';
 import { type ChannelConfig, DEFAULT_CHANNELS } from './sandbox.ts';
@@ -10,8 +11,9 @@ const USAGE = `ax-sim ${VERSION} — AX Cloud channel API simulator
 
 Usage:
   ax-sim serve [--port 4010] [--host 127.0.0.1] [--data .ax-sim | :memory:] [--seed 42]
-               [--channels FILE] [--fixtures FILE] [--no-control] [--admin-key KEY] [--log]
+               [--channels FILE] [--fixtures FILE] [--no-control] [--admin-key KEY] [--log] [--world]
   ax-sim seed  --out FILE [--seed 42] [--tours 24] [--day-tickets 16]
+  ax-sim seed  --world [--world-seed 1] [--data .ax-sim] [--seed 42] [--fixtures FILE] [--channels FILE]
   ax-sim contract [--target URL --api-key KEY] [--channel-code CODE] [--writes] [--junit FILE]
 
 Environment: PORT, HOST, AX_SIM_DATA, AX_SIM_SEED, AX_SIM_CHANNELS, AX_SIM_ADMIN_KEY.
@@ -56,6 +58,8 @@ async function serve(argv: string[]): Promise<number> {
       'no-control': { type: 'boolean' },
       'admin-key': { type: 'string' },
       log: { type: 'boolean' },
+      world: { type: 'boolean' },
+      'world-seed': { type: 'string' },
     },
   });
   const env = process.env;
@@ -79,6 +83,14 @@ async function serve(argv: string[]): Promise<number> {
     adminKey,
     logger: values.log ?? false,
   });
+  if (values.world && control) {
+    // Demo sandboxes that hold nothing yet get the lived-in world; a sandbox with orders is left alone.
+    const worldSeed = integer(values['world-seed'] ?? '1', 'world-seed');
+    for (const channel of channels) {
+      const empty = await app.sim.read(channel.code, (ctx) => Object.keys(ctx.state.orders).length === 0);
+      if (empty) await seedWorld(app, channel.apiKey, worldSeed, adminKey ? { 'x-sim-admin': adminKey } : {});
+    }
+  }
   const address = await app.listen({ port, host });
   const url = address.replace('[::1]', 'localhost');
   const lines = [
@@ -88,6 +100,9 @@ async function serve(argv: string[]): Promise<number> {
     `  catalogue: ${app.sim.catalog.catalog.id} (${app.sim.catalog.tours.length} tours, ${app.sim.catalog.dayTickets.length} day-tickets)`,
     '  sandbox credentials:',
     ...channels.map((c) => `    Authorization: Token ${c.apiKey}    Channel: Code ${c.code}`),
+    ...(control
+      ? ['  console:', ...channels.map((c) => `    ${url}/console#key=${encodeURIComponent(c.apiKey)}`)]
+      : []),
     control
       ? `  control API: ${url}/__sim${adminKey !== undefined ? ' (needs X-Sim-Admin)' : ''}`
       : values['no-control']
@@ -122,8 +137,14 @@ async function seed(argv: string[]): Promise<number> {
       tours: { type: 'string' },
       'day-tickets': { type: 'string' },
       out: { type: 'string' },
+      world: { type: 'boolean' },
+      'world-seed': { type: 'string' },
+      data: { type: 'string' },
+      fixtures: { type: 'string' },
+      channels: { type: 'string' },
     },
   });
+  if (values.world) return seedWorlds(values);
   if (!values.out) throw new Error('--out FILE is required (where to write the fixture file)');
   const result = await runSeed({
     seed: integer(values.seed ?? '42', 'seed'),
@@ -135,6 +156,32 @@ async function seed(argv: string[]): Promise<number> {
   process.stdout.write(
     `wrote ${result.products} products to ${values.out} (${(result.bytes / 1048576).toFixed(1)} MiB) in ${(result.ms / 1000).toFixed(1)} s\n`,
   );
+  return 0;
+}
+
+/** `seed --world`: fills every channel's sandbox in a data folder with the lived-in demo world. */
+async function seedWorlds(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const env = process.env;
+  const data = (values.data as string | undefined) ?? env.AX_SIM_DATA ?? '.ax-sim';
+  const channelsFile = (values.channels as string | undefined) ?? env.AX_SIM_CHANNELS;
+  const channels = channelsFile ? readChannels(channelsFile) : DEFAULT_CHANNELS;
+  const worldSeed = integer((values['world-seed'] as string | undefined) ?? '1', 'world-seed');
+  const app = await buildSimulator({
+    data,
+    seed: integer((values.seed as string | undefined) ?? env.AX_SIM_SEED ?? '42', 'seed'),
+    fixtures: values.fixtures as string | undefined,
+    channels,
+  });
+  try {
+    for (const channel of channels) {
+      const world = await seedWorld(app, channel.apiKey, worldSeed);
+      process.stdout.write(
+        `${channel.code}: world ${world.seed} — ${world.orders} orders, ${world.refunds} refunds, ${world.reviews} reviews, ${world.questions} questions (${data})\n`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
   return 0;
 }
 
