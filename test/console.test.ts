@@ -220,7 +220,9 @@ describe.skipIf(skip)('supplier console in chromium', () => {
     expect(stdout).toBe('404');
   });
 
-  it('renders every panel of a lived-in world without a console error (screenshots in test-artifacts/console/)', async () => {
+  it('renders every panel of a lived-in world without a console error (screenshots in test-artifacts/console/)', {
+    timeout: 60_000,
+  }, async () => {
     const world = await sim.other.raw('POST', '/__sim/world', { body: { seed: 1 } });
     expect(world.status).toBe(200);
     const shots = await context.newPage();
@@ -228,20 +230,33 @@ describe.skipIf(skip)('supplier console in chromium', () => {
     page = shots;
     await shots.goto(`${sim.baseUrl}/console#key=demo-key-2`);
     await expect.poll(() => shots.locator('header .channel').textContent()).toBe('demo-channel-2');
+    await sim.other.putFaults({
+      body: {
+        rules: [{ id: 'slow-prices', method: 'GET', path: '/v1/channel/price/**', delayMs: 1500, times: 5 }],
+      },
+    });
+    // Each panel: wait for what it must show, and act where the screenshot should show an action's curl.
     const checks: Record<string, () => Promise<void>> = {
-      Orders: () => shots.getByRole('row').filter({ hasText: 'DEMO-1-0001' }).waitFor(),
-      Inventory: () => shots.locator('.calendar .day').first().waitFor(),
-      Catalogue: () => shots.getByText('— v2 (registered v1)', { exact: false }).waitFor(),
-      Questions: () => shots.getByText('Wheelchair access').waitFor(),
-      Reviews: () => shots.getByText('가이드 칭찬합니다.').waitFor(),
-      Refunds: () => shots.getByText('✗ differs').first().waitFor(),
-      Clock: () => shots.getByText('s ahead of the real clock', { exact: false }).waitFor(),
-      Faults: () => shots.getByRole('button', { name: 'Add rule' }).waitFor(),
-      Journal: () =>
-        shots
-          .getByRole('button', { name: /^\/v1\/channel\/orders/ })
+      Orders: async () => {
+        const row = shown().getByRole('row').filter({ hasText: 'DEMO-1-0002' });
+        await row.getByRole('button', { name: 'Confirm' }).click();
+        await shots.locator('.last-call .what.ok').waitFor();
+      },
+      Inventory: () => shown().locator('.calendar .day').first().waitFor(),
+      Catalogue: () => shown().getByText('— v2 (registered v1)', { exact: false }).waitFor(),
+      Questions: () => shown().getByText('Wheelchair access').waitFor(),
+      Reviews: () => shown().getByText('가이드 칭찬합니다.').waitFor(),
+      Refunds: () => shown().getByText('✗ differs').first().waitFor(),
+      Clock: () => shown().getByText('3 d ahead of the real clock', { exact: false }).waitFor(),
+      Faults: () => shown().getByRole('button', { name: 'Remove rule slow-prices' }).waitFor(),
+      Journal: async () => {
+        await shown().getByLabel('Path contains').fill('/refund');
+        await shown()
+          .getByRole('button', { name: /\/refund$/ })
           .first()
-          .waitFor(),
+          .click();
+        await shown().getByRole('button', { name: 'Copy as curl' }).waitFor();
+      },
     };
     for (const [name, check] of Object.entries(checks)) {
       await tab(name);

@@ -70,7 +70,10 @@ async function placeOrder(s: Running) {
     },
   });
   const option = detail.options[0]!.option_code;
-  const inventory = await s.client.getTourInventory({ path: { product_code: MANUAL }, query: { page_size: 5 } });
+  const inventory = await s.client.getTourInventory({
+    path: { product_code: MANUAL },
+    query: { page_size: 5 },
+  });
   const entry = inventory.data.option_codes[option]!.find((e) => e.is_order && e.remain_quantity > 0)!;
   const created = await s.client.createTourOrder({
     body: orderBody({
@@ -106,7 +109,9 @@ describe('GET /__sim/events', () => {
     ]);
     expect(frames.some((f) => f.event === 'registration' && f.data?.product_code === MANUAL)).toBe(true);
     expect(frames.some((f) => f.event === 'stock')).toBe(true);
-    const requests = frames.filter((f) => f.event === 'request').map((f) => `${f.data?.method} ${f.data?.status}`);
+    const requests = frames
+      .filter((f) => f.event === 'request')
+      .map((f) => `${f.data?.method} ${f.data?.status}`);
     expect(requests).toContain('POST 201');
     // Ids increase by one per event.
     const ids = frames.filter((f) => f.id).map((f) => Number(f.id));
@@ -129,7 +134,9 @@ describe('GET /__sim/events', () => {
     const orderEvent = all.events.find((e) => e.type === 'order')!;
     expect(orderEvent.data).toMatchObject({ ax_order_code: code, ax_order_status: 'New' });
     const after = (await sim.client.streamEvents({ query: { after: orderEvent.id } })).data;
-    expect(after.events.map((e) => e.id)).toEqual(all.events.filter((e) => e.id > orderEvent.id).map((e) => e.id));
+    expect(after.events.map((e) => e.id)).toEqual(
+      all.events.filter((e) => e.id > orderEvent.id).map((e) => e.id),
+    );
 
     const replay = await stream(sim.baseUrl, 'demo-key', { 'last-event-id': String(orderEvent.id - 1) });
     const { frames } = await readFrames(replay, (f) => f.some((x) => Number(x.id) === all.next_id - 1));
@@ -138,7 +145,9 @@ describe('GET /__sim/events', () => {
 
   it('is 403 without a key; a reset is an event', async () => {
     sim = await startSimulator();
-    const anonymous = await fetch(`${sim.baseUrl}/__sim/events`, { headers: { accept: 'text/event-stream' } });
+    const anonymous = await fetch(`${sim.baseUrl}/__sim/events`, {
+      headers: { accept: 'text/event-stream' },
+    });
     expect(anonymous.status).toBe(403);
     expect(await anonymous.json()).toEqual({ detail: '이 작업을 수행할 권한(permission)이 없습니다.' });
     await sim.client.resetSandbox();
@@ -180,7 +189,13 @@ describe('ChannelEvents', () => {
 
   it('names a commit’s changes in the API’s words, the last write of a record winning', () => {
     expect(eventsOf('replaced')).toEqual([{ type: 'reset', data: {} }]);
-    const meta = { channel: 'c', catalogId: 'x', anchorDate: '2026-01-01', clockOffsetMs: 60_000, createdAt: '' };
+    const meta = {
+      channel: 'c',
+      catalogId: 'x',
+      anchorDate: '2026-01-01',
+      clockOffsetMs: 60_000,
+      createdAt: '',
+    };
     expect(
       eventsOf([
         ['stock', 'a', 1],

@@ -50,13 +50,22 @@ describe('the demo world', () => {
     const { orders, refunds, questions } = await contentsOf(sim, 'client');
     expect(orders).toHaveLength(summary.data.orders);
     expect(new Set(orders.map((o) => o.status))).toEqual(
-      new Set(['New', 'Supplier pending', 'Supplier confirm', 'Supplier reject', 'Traveler cancel', 'Unavoidable cancel']),
+      new Set([
+        'New',
+        'Supplier pending',
+        'Supplier confirm',
+        'Supplier reject',
+        'Traveler cancel',
+        'Unavoidable cancel',
+      ]),
     );
     const tickets = orders.flatMap((o) => o.tickets.map((t) => t.split(' ').slice(1).join(' ')));
     expect(new Set(tickets)).toEqual(new Set(['New', 'Used', 'Traveler canceled', 'Supplier canceled']));
     // A partial cancel: an order still on, with a ticket the traveller cancelled.
     expect(
-      orders.some((o) => o.status !== 'Traveler cancel' && o.tickets.some((t) => t.endsWith('Traveler canceled'))),
+      orders.some(
+        (o) => o.status !== 'Traveler cancel' && o.tickets.some((t) => t.endsWith('Traveler canceled')),
+      ),
     ).toBe(true);
     expect(refunds.filter((r) => r[3] === true).length).toBeGreaterThan(0);
     expect(refunds.filter((r) => r[3] === false).length).toBeGreaterThan(0);
@@ -80,7 +89,10 @@ describe('the demo world', () => {
     // Codes derive from the channel too; the rest is the same world.
     const strip = (w: typeof a) => ({
       ...w,
-      orders: w.orders.map(({ code: _, tickets, ...o }) => ({ ...o, tickets: tickets.map((t) => t.split(' ')[1]) })),
+      orders: w.orders.map(({ code: _, tickets, ...o }) => ({
+        ...o,
+        tickets: tickets.map((t) => t.split(' ')[1]),
+      })),
       refunds: w.refunds.map((r) => r.slice(1)),
       reviews: w.reviews.map((r) => r.slice(1)),
     });
@@ -95,17 +107,23 @@ describe('the demo world', () => {
     const data = mkdtempSync(path.join(tmpdir(), 'ax-sim-world-'));
     const seeded = startCli(['seed', '--world', '--world-seed', '3', '--data', data]);
     expect((await seeded.exited).code).toBe(0);
-    expect(seeded.stdout()).toMatch(/^demo-channel: world 3 — \d+ orders, 5 refunds, 5 reviews, 5 questions/m);
+    expect(seeded.stdout()).toMatch(
+      /^demo-channel: world 3 — \d+ orders, 5 refunds, 5 reviews, 5 questions/m,
+    );
     const server = await serveCli(['--data', data]);
     expect(server.stdout()).toContain(`/console#key=demo-key\n`);
     expect(server.stdout()).toContain(`/console#key=demo-key-2\n`);
-    const orders = await fetch(`${server.baseUrl}/__sim/orders`, { headers: { authorization: 'Token demo-key-2' } });
+    const orders = await fetch(`${server.baseUrl}/__sim/orders`, {
+      headers: { authorization: 'Token demo-key-2' },
+    });
     expect(((await orders.json()) as { orders: unknown[] }).orders.length).toBeGreaterThan(20);
   });
 
   it('ax-sim serve --world fills empty sandboxes only', async () => {
     const server = await serveCli(['--data', ':memory:', '--world']);
-    const orders = await fetch(`${server.baseUrl}/__sim/orders`, { headers: { authorization: 'Token demo-key' } });
+    const orders = await fetch(`${server.baseUrl}/__sim/orders`, {
+      headers: { authorization: 'Token demo-key' },
+    });
     expect(((await orders.json()) as { orders: unknown[] }).orders.length).toBeGreaterThan(20);
   });
 });
@@ -126,7 +144,10 @@ describe('/console', () => {
     mkdirSync(path.join(dir, 'assets'));
     mkdirSync(path.join(dir, '.vite'));
     writeFileSync(path.join(dir, '.vite', 'manifest.json'), '{}');
-    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><script src="/console/assets/app-1.js"></script>');
+    writeFileSync(
+      path.join(dir, 'index.html'),
+      '<!doctype html><script src="/console/assets/app-1.js"></script>',
+    );
     writeFileSync(path.join(dir, 'assets', 'app-1.js'), 'console.log(1)');
     const app = Fastify();
     registerConsole(app, `${dir}${path.sep}`);
@@ -140,7 +161,11 @@ describe('/console', () => {
     const script = await app.inject({ method: 'GET', url: '/console/assets/app-1.js' });
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(script.headers['cache-control']).toContain('immutable');
-    for (const url of ['/console/assets/..%2F..%2Fpackage.json', '/console/assets/..%2Findex.html', '/console/assets/nope.js']) {
+    for (const url of [
+      '/console/assets/..%2F..%2Fpackage.json',
+      '/console/assets/..%2Findex.html',
+      '/console/assets/nope.js',
+    ]) {
       expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
     }
     await app.close();

@@ -181,9 +181,17 @@ function shell(api: Api): void {
       await refreshActive();
     }
   };
+  // The header's clock runs on between reads: the virtual clock moves with the real one.
+  let virtualAt: { now: number; read: number } | undefined;
+  const showNow = () => {
+    if (!virtualAt) return;
+    const ms = virtualAt.now + (Date.now() - virtualAt.read);
+    fill(now, `virtual now ${when(new Date(ms - (ms % 1000)).toISOString())}`);
+  };
   const refreshClock = async () => {
     const c = await api.get<{ now: string; offset_seconds: number }>('/__sim/clock').catch(() => undefined);
-    if (c) fill(now, `virtual now ${when(c.now)}`);
+    if (c) virtualAt = { now: Date.parse(c.now), read: Date.now() };
+    showNow();
   };
 
   // Live: any change of the channel refreshes what is on screen (coalesced over 100 ms).
@@ -203,7 +211,11 @@ function shell(api: Api): void {
     },
   );
   // Supplier actions fall due on the virtual clock even when nobody calls: reading the clock applies them.
-  const tick = setInterval(() => void refreshClock(), 10_000);
+  let ticks = 0;
+  const tick = setInterval(() => {
+    if (++ticks % 10 === 0) void refreshClock();
+    else showNow();
+  }, 1_000);
 
   const signOut = h(
     'button',

@@ -10,16 +10,28 @@ const TOUR_PRICES = [
 
 export function catalogue(ctx: Ctx): Panel {
   const product = h('select', { name: 'product', onchange: () => editor() });
-  const { el, body, note } = frame('Catalogue');
   const form = h('form', { class: 'publish' });
   const latest = h('div', {});
-  el.append(
-    h('h3', {}, 'Publish a new version'),
-    field('Product', product),
-    form,
-    h('h3', {}, 'Latest list'),
-    latest,
+  const { el, body, note } = frame(
+    'Catalogue',
+    h(
+      'div',
+      { class: 'columns' },
+      h('div', {}, h('h3', {}, 'Publish a new version'), field('Product', product), form),
+      h(
+        'div',
+        {},
+        h('h3', {}, 'Latest list'),
+        h(
+          'p',
+          { class: 'note' },
+          'What the channel’s latest-list call shows: registered products with a newer version.',
+        ),
+        latest,
+      ),
+    ),
   );
+  body.before(h('h3', {}, 'Products'));
   let products: SimProduct[] = [];
 
   /** The form for the selected product, prefilled with its current version. */

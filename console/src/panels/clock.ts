@@ -17,6 +17,23 @@ export function parseDuration(text: string): number | undefined {
   return rest === '' && s !== '' ? total : undefined;
 }
 
+/** 93784 → "1 d 2 h 3 min 4 s"; 0 → "0 s". */
+export function humanDuration(seconds: number): string {
+  const parts: string[] = [];
+  let rest = Math.floor(seconds);
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['min', 60],
+    ['s', 1],
+  ] as const) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) parts.push(`${n} ${unit}`);
+  }
+  return parts.length > 0 ? parts.join(' ') : '0 s';
+}
+
 export function clock(ctx: Ctx): Panel {
   const { el, body, note } = frame('Clock');
   const now = h('p', { class: 'big' });
@@ -68,7 +85,8 @@ export function clock(ctx: Ctx): Panel {
       fill(now, when(c.now));
       fill(
         offset,
-        `${c.offset_seconds} s ahead of the real clock. Supplier actions due by then have been applied.`,
+        `${humanDuration(c.offset_seconds)} ahead of the real clock (${c.offset_seconds} s). ` +
+          'Supplier actions due by then have been applied.',
       );
       fill(body, h('p', {}, 'The sandbox’s virtual now (가상 시각):'), now, offset);
     },

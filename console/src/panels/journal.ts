@@ -109,7 +109,9 @@ export function journal(ctx: Ctx): Panel {
             h(
               'tr',
               {},
-              ['Time', 'Method', 'Path', 'Status', 'ms'].map((c) => h('th', { scope: 'col' }, c)),
+              ['Time (real clock)', 'Method', 'Path', 'Status', 'ms'].map((c) =>
+                h('th', { scope: 'col' }, c),
+              ),
             ),
           ),
           h(
