@@ -256,7 +256,8 @@ export function eventHandlers(events: ChannelEvents): HandlerTable {
         return {
           stream: events.open(channel, after),
           type: 'text/event-stream; charset=utf-8',
-          headers: { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
+          // A stream's connection is not reused: once the stream ends (shutdown, overflow) the socket closes.
+          headers: { 'cache-control': 'no-cache', 'x-accel-buffering': 'no', connection: 'close' },
         };
       }
       return {
