@@ -113,6 +113,13 @@ describe.skipIf(skip)('supplier console in chromium', () => {
     await expect.poll(() => page.locator('header .channel').textContent()).toBe('demo-channel');
     await expect.poll(() => page.locator('header .live').textContent()).toBe('● live');
     expect(page.url()).not.toContain('demo-key');
+    // Panels are tabs: the arrow keys move between them.
+    await page.getByRole('tab', { name: 'Orders' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Inventory' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Inventory');
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.getByRole('tab', { name: 'Orders' }).getAttribute('aria-selected')).toBe('true');
   });
 
   it('signs in with the API key field and the Sign in button; a wrong key is refused', async () => {

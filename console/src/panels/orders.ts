@@ -36,6 +36,8 @@ export function orders(ctx: Ctx): Panel {
       type: 'button',
       class: 'quiet',
       onclick: async () => {
+        if (!window.confirm('Reset this sandbox and fill it with the demo world? (샌드박스를 초기화합니다)'))
+          return;
         world.disabled = true;
         const result = await ctx.api.call('POST', '/__sim/world', { seed: 1 });
         ctx.shown('Fill the sandbox with the demo world', result);
