@@ -93,14 +93,15 @@ export class Sandboxes {
    * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
    */
   run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>): Promise<T> {
-    const committed: Change[] = [];
+    // The step's change lists, kept as lists: a long clock advance can hold hundreds of thousands.
+    const committed: Array<readonly Change[]> = [];
     const done = this.store.transact(channel, (tx) => {
       committed.length = 0;
       const schedule = this.scheduleOf(channel);
       const apply = (changes: readonly Change[]) => {
         tx.apply(changes);
         schedule.track(changes);
-        if (this.watchers.size > 0) committed.push(...changes);
+        if (this.watchers.size > 0 && changes.length > 0) committed.push(changes);
       };
       const ctx = this.context(channel, tx.state);
       const due = schedule.due(tx.state, ctx.now);
@@ -112,7 +113,8 @@ export class Sandboxes {
     if (this.watchers.size === 0) return done;
     // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
     return done.then((result) => {
-      if (committed.length > 0) this.notify(channel, committed);
+      if (committed.length > 0)
+        this.notify(channel, committed.length === 1 ? committed[0]! : committed.flat());
       return result;
     });
   }

@@ -165,6 +165,22 @@ describe('GET /__sim/events', () => {
   });
 });
 
+describe('Sandboxes.watch', () => {
+  it('hears a commit of hundreds of thousands of changes whole, once it is durable', async () => {
+    sim = await startSimulator();
+    const heard: number[] = [];
+    const stop = sim.app.sim.watch((channel, changes) => {
+      if (channel === 'demo-channel' && changes !== 'replaced') heard.push(changes.length);
+    });
+    const changes = Array.from({ length: 300_000 }, (_, i) => ['stock', `code-${i}`, 1] as const);
+    await sim.app.sim.run('demo-channel', () => ({ result: null, changes: changes as never }));
+    stop();
+    expect(heard).toEqual([300_000]);
+    const stock = (await sim.client.streamEvents()).data.events.find((e) => e.type === 'stock')!;
+    expect((stock.data.inventory_codes as string[]).length).toBe(300_000);
+  });
+});
+
 describe('ChannelEvents', () => {
   it('cuts off a reader that falls 256 KiB behind, with an overflow event', async () => {
     const events = new ChannelEvents();

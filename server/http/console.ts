@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -52,7 +52,7 @@ export function registerConsole(app: FastifyInstance, builtDir?: string): void {
     if (bytes === undefined) {
       const full = path.join(dir, name);
       // Only files inside the built folder, never a path that climbs out of it.
-      if (!full.startsWith(dir) || !existsSync(full)) return undefined;
+      if (!full.startsWith(dir) || !existsSync(full) || !statSync(full).isFile()) return undefined;
       bytes = readFileSync(full);
       cache.set(name, bytes);
     }
@@ -69,7 +69,7 @@ export function registerConsole(app: FastifyInstance, builtDir?: string): void {
 
   app.get<{ Params: { name: string } }>('/console/assets/:name', async (request, reply) => {
     const name = request.params.name;
-    const bytes = /^[\w.-]+$/.test(name) ? file(path.join('assets', name)) : undefined;
+    const bytes = /^\w[\w.-]*$/.test(name) ? file(path.join('assets', name)) : undefined;
     if (!bytes) return reply.code(404).send({ detail: '찾을 수 없습니다.' });
     // File names carry a content hash: a new build has new names.
     return reply

@@ -84,7 +84,8 @@ export class ChannelEvents {
       this.rings.set(channel, ring);
     }
     ring.push(event);
-    if (ring.length > RING) ring.splice(0, ring.length - RING);
+    // Trimmed in batches, so that keeping the ring costs O(1) per event.
+    if (ring.length >= 2 * RING) this.rings.set(channel, ring.slice(-RING));
     for (const subscriber of this.subscribers) {
       if (subscriber.channel === channel) this.send(subscriber, event);
     }
@@ -93,7 +94,7 @@ export class ChannelEvents {
 
   /** The kept events of a channel with an id above `after`, oldest first. */
   since(channel: string, after: number): SimEvent[] {
-    return (this.rings.get(channel) ?? []).filter((e) => e.id > after);
+    return (this.rings.get(channel) ?? []).filter((e) => e.id > after).slice(-RING);
   }
 
   /** The id the channel's next event will get. */
