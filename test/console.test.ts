@@ -227,6 +227,47 @@ describe.skipIf(skip)('supplier console in chromium', () => {
     expect(stdout).toBe('404');
   });
 
+  it('publishes a product version that then shows in the latest list, and answers a question', async () => {
+    // MANUAL was registered by the orders test.
+    await tab('Catalogue');
+    await shown()
+      .getByRole('combobox', { name: /^Product/ })
+      .selectOption(MANUAL);
+    await shown()
+      .getByLabel('Sub-title (contents.product_sub_title)')
+      .fill('야간 코스 추가 / Night course added');
+    await shown().getByLabel('Unit price KRW').first().fill('51000');
+    await shown().getByRole('button', { name: 'Publish version' }).click();
+    await shown().locator('li').filter({ hasText: 'v2 (registered v1)' }).waitFor({ timeout: 2_000 });
+    const updates = (await sim.client.listTourProductUpdates()).data.data;
+    expect(JSON.stringify(updates)).toContain(MANUAL);
+    const detail = (await sim.client.getTourProduct({ path: { product_code: MANUAL } })).data;
+    expect(detail.contents.product_sub_title).toBe('야간 코스 추가 / Night course added');
+
+    await sim.client.createTourQuestion({
+      path: { product_code: MANUAL },
+      body: {
+        question_code: 'console-q-1',
+        title: '집합 장소',
+        body: '어디서 만나나요?',
+        is_public: true,
+        quested_at: '2026-03-01 10:00',
+      },
+    });
+    await tab('Questions');
+    const box = shown().getByLabel('Answer to 집합 장소');
+    await box.waitFor({ timeout: 2_000 });
+    await box.fill('광화문역 2번 출구에서 만납니다.');
+    await shown().getByRole('button', { name: 'Answer' }).click();
+    await expect
+      .poll(
+        async () =>
+          (await sim.client.getTourAnswer({ path: { product_code: MANUAL, question_code: 'console-q-1' } }))
+            .data.data,
+      )
+      .toMatchObject({ is_answered: true, answer: { body: '광화문역 2번 출구에서 만납니다.' } });
+  });
+
   it('renders every panel of a lived-in world without a console error (screenshots in test-artifacts/console/)', {
     timeout: 60_000,
   }, async () => {
