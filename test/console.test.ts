@@ -258,6 +258,11 @@ describe.skipIf(skip)('supplier console in chromium', () => {
     const box = shown().getByLabel('Answer to 집합 장소');
     await box.waitFor({ timeout: 2_000 });
     await box.fill('광화문역 2번 출구에서 만납니다.');
+    // A live refresh while the answer is being written keeps what was typed.
+    const before = await shown().locator('table').elementHandle();
+    await sim.client.listTourProducts();
+    await expect.poll(async () => (await before!.evaluate((t) => t.isConnected)) === false).toBe(true);
+    expect(await box.inputValue()).toBe('광화문역 2번 출구에서 만납니다.');
     await shown().getByRole('button', { name: 'Answer' }).click();
     await expect
       .poll(

@@ -38,8 +38,19 @@ function append(el: Node, children: Array<Child | Child[]>): void {
 export function fill(el: Element, ...children: Array<Child | Child[]>): void {
   const focused = document.activeElement;
   const key = focused instanceof HTMLElement && el.contains(focused) ? focused.dataset.key : undefined;
+  // Nor may it erase what someone is typing (an answer being written while orders arrive).
+  const typed = new Map<string, string>();
+  for (const input of el.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>(
+    'input[data-key], textarea[data-key]',
+  )) {
+    if (input.value) typed.set(input.dataset.key!, input.value);
+  }
   el.replaceChildren();
   append(el, children);
+  for (const [k, value] of typed) {
+    const input = el.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-key="${CSS.escape(k)}"]`);
+    if (input && !input.value) input.value = value;
+  }
   if (key !== undefined) el.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus();
 }
 
