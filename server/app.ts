@@ -18,8 +18,11 @@ import {
 } from './domain/errors.ts';
 import type { Catalog } from './domain/types.ts';
 import { authenticate } from './http/auth.ts';
+import { registerConsole } from './http/console.ts';
+import { consoleApiHandlers } from './http/console-api.ts';
 import { type ChannelTools, controlHandlers } from './http/control.ts';
 import { registerDocs } from './http/docs.ts';
+import { attachEvents, ChannelEvents, eventHandlers } from './http/events.ts';
 import { FaultRules } from './http/faults.ts';
 import { feedbackHandlers } from './http/feedback.ts';
 import { orderHandlers } from './http/orders.ts';
@@ -200,6 +203,9 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     ]),
   );
   const toolsOf = (channel: string) => tools.get(channel)!;
+  const events = new ChannelEvents();
+  for (const [channel, { journal }] of tools) journal.subscribe(events.journalListener(channel));
+  attachEvents(app, events, sim);
 
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
@@ -259,12 +265,14 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     registerOperations(
       app,
       simulator,
-      controlHandlers(toolsOf, VERSION),
+      { ...controlHandlers(toolsOf, VERSION), ...consoleApiHandlers(), ...eventHandlers(events) },
       sim,
       'control',
       (id) => id === 'getHealth',
     );
   }
+
+  registerConsole(app);
 
   app.addHook('onClose', async () => {
     await store.close();

@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { runContractSuite } from '../contract-tests/support/run.ts';
 import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/catalog.ts';
 import { runSeed } from '../fixtures/seed-command.ts';
+import { seedWorld } from '../fixtures/world.ts';
 import { buildSimulator, type RequestLogEntry, VERSION } from './app.ts';
 import { formatRequestLine } from './http/request-log.ts';
 import { type ChannelConfig, DEFAULT_CHANNELS } from './sandbox.ts';
@@ -28,12 +29,16 @@ Options:
                      env AX_SIM_JOURNAL_BYTES)
   --log [json]       one line per request (method, path, status, ms, channel, why a 4xx was refused);
                      --log json: the same as structured JSON lines
+  --world            fill empty sandboxes with a lived-in demo history (orders in every status,
+                     refunds, reviews, questions); --world-seed N picks another one (default 1)
   -h, --help         show this help
 `;
 
 const SEED_USAGE = `Usage: ax-sim seed --out FILE [options]
+       ax-sim seed --world [--world-seed 1] [--data .ax-sim] [--seed 42] [--fixtures FILE] [--channels FILE]
 
-Write a deterministic catalogue (fixture file) for \`ax-sim serve --fixtures FILE\`.
+Write a deterministic catalogue (fixture file) for \`ax-sim serve --fixtures FILE\`; or, with --world,
+fill the sandboxes of a data folder with a lived-in demo history through the domain rules.
 
 Options:
   --out FILE           where to write the fixture file (required)
@@ -170,6 +175,8 @@ async function serve(argv: string[]): Promise<number> {
     'no-cors': { type: 'boolean' },
     'journal-bytes': { type: 'string' },
     log: { type: 'string' },
+    world: { type: 'boolean' },
+    'world-seed': { type: 'string' },
   });
   const env = process.env;
   const port = portNumber(
@@ -220,6 +227,14 @@ async function serve(argv: string[]): Promise<number> {
       requestLog: (entry: RequestLogEntry) => process.stdout.write(`${formatRequestLine(entry)}\n`),
     }),
   });
+  if (values.world && control) {
+    // Demo sandboxes that hold nothing yet get the lived-in world; a sandbox with orders is left alone.
+    const worldSeed = integer(values['world-seed'] ?? '1', 'world-seed');
+    for (const channel of channels) {
+      const empty = await app.sim.read(channel.code, (ctx) => Object.keys(ctx.state.orders).length === 0);
+      if (empty) await seedWorld(app, channel.apiKey, worldSeed, adminKey ? { 'x-sim-admin': adminKey } : {});
+    }
+  }
   let address: string;
   try {
     address = await app.listen({ port, host });
@@ -235,6 +250,9 @@ async function serve(argv: string[]): Promise<number> {
     `  catalogue: ${app.sim.catalog.catalog.id} (${app.sim.catalog.tours.length} tours, ${app.sim.catalog.dayTickets.length} day-tickets)`,
     '  sandbox credentials:',
     ...channels.map((c) => `    Authorization: Token ${c.apiKey}    Channel: Code ${c.code}`),
+    ...(control
+      ? ['  console:', ...channels.map((c) => `    ${url}/console#key=${encodeURIComponent(c.apiKey)}`)]
+      : []),
     control
       ? `  control API: ${url}/__sim${adminKey !== undefined ? ' (needs X-Sim-Admin)' : ''}`
       : values['no-control']
@@ -267,7 +285,13 @@ async function seed(argv: string[]): Promise<number> {
     tours: { type: 'string' },
     'day-tickets': { type: 'string' },
     out: { type: 'string' },
+    world: { type: 'boolean' },
+    'world-seed': { type: 'string' },
+    data: { type: 'string' },
+    fixtures: { type: 'string' },
+    channels: { type: 'string' },
   });
+  if (values.world) return seedWorlds(values);
   if (!values.out) throw new UsageError('--out FILE is required (where to write the fixture file).');
   const folder = dirname(resolve(values.out));
   if (!existsSync(folder))
@@ -282,6 +306,32 @@ async function seed(argv: string[]): Promise<number> {
   process.stdout.write(
     `wrote ${result.products} products to ${values.out} (${(result.bytes / 1048576).toFixed(1)} MiB) in ${(result.ms / 1000).toFixed(1)} s\n`,
   );
+  return 0;
+}
+
+/** `seed --world`: fills every channel's sandbox in a data folder with the lived-in demo world. */
+async function seedWorlds(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const env = process.env;
+  const data = (values.data as string | undefined) ?? env.AX_SIM_DATA ?? '.ax-sim';
+  const channelsFile = (values.channels as string | undefined) ?? env.AX_SIM_CHANNELS;
+  const channels = channelsFile ? readChannels(channelsFile) : DEFAULT_CHANNELS;
+  const worldSeed = integer((values['world-seed'] as string | undefined) ?? '1', 'world-seed');
+  const app = await buildSimulator({
+    data,
+    seed: integer((values.seed as string | undefined) ?? env.AX_SIM_SEED ?? '42', 'seed'),
+    fixtures: values.fixtures as string | undefined,
+    channels,
+  });
+  try {
+    for (const channel of channels) {
+      const world = await seedWorld(app, channel.apiKey, worldSeed);
+      process.stdout.write(
+        `${channel.code}: world ${world.seed} — ${world.orders} orders, ${world.refunds} refunds, ${world.reviews} reviews, ${world.questions} questions (${data})\n`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
   return 0;
 }
 

@@ -21,6 +21,9 @@ export interface ChannelConfig {
   apiKey: string;
 }
 
+/** Hears a channel's committed changes, or `'replaced'` when the whole sandbox was reset or imported. */
+export type Watcher = (channel: string, changes: readonly Change[] | 'replaced') => void;
+
 export const DEFAULT_CHANNELS: readonly ChannelConfig[] = [
   { code: 'demo-channel', apiKey: 'demo-key' },
   { code: 'demo-channel-2', apiKey: 'demo-key-2' },
@@ -53,6 +56,7 @@ export class Sandboxes {
   private readonly schedules = new Map<string, ScheduleIndex>();
   private readonly records = new Map<string, RecordIndex>();
   private readonly recentDigests = new Map<string, Buffer>();
+  private readonly watchers = new Set<Watcher>();
 
   constructor(options: SandboxesOptions) {
     this.store = options.store;
@@ -94,7 +98,10 @@ export class Sandboxes {
    * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
    */
   run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>): Promise<T> {
+    // The step's change lists, kept as lists: a long clock advance can hold hundreds of thousands.
+    const committed: Array<readonly Change[]> = [];
     const running = this.store.transact(channel, (tx) => {
+      committed.length = 0;
       const schedule = this.scheduleOf(channel, tx.state);
       const records = this.recordsOf(channel, tx.state);
       const apply = (changes: readonly Change[]) => {
@@ -102,6 +109,7 @@ export class Sandboxes {
         tx.apply(changes);
         schedule.track(changes);
         records.after(changes);
+        if (this.watchers.size > 0 && changes.length > 0) committed.push(changes);
       };
       const ctx = this.context(channel, tx.state);
       const due = schedule.due(tx.state, ctx.now);
@@ -110,7 +118,7 @@ export class Sandboxes {
       apply(outcome.changes);
       return outcome.result;
     });
-    return running.catch((error: unknown) => {
+    const done = running.catch((error: unknown) => {
       // A write the store could not make durable was undone there — perhaps with schedule entries this
       // index had already handed out: rebuild it from the state as it is now.
       if (error instanceof StoreError) {
@@ -119,6 +127,23 @@ export class Sandboxes {
       }
       throw error;
     });
+    if (this.watchers.size === 0) return done;
+    // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
+    return done.then((result) => {
+      if (committed.length > 0)
+        this.notify(channel, committed.length === 1 ? committed[0]! : committed.flat());
+      return result;
+    });
+  }
+
+  /** Tells `watcher` of every committed change (or whole-sandbox replacement); returns the unsubscribe. */
+  watch(watcher: Watcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private notify(channel: string, changes: readonly Change[] | 'replaced'): void {
+    for (const watcher of this.watchers) watcher(channel, changes);
   }
 
   /** A read: like run, with no changes of its own. */
@@ -129,6 +154,7 @@ export class Sandboxes {
   /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */
   async reset(channel: string): Promise<void> {
     await this.store.replace(channel, this.freshState(channel));
+    this.notify(channel, 'replaced');
   }
 
   async exportState(channel: string): Promise<{ format: string; channel: string; state: ChannelState }> {
@@ -186,6 +212,7 @@ export class Sandboxes {
     // the import is being written is tracked in the index of the state it ran on, never lost.
     await this.store.replace(channel, state);
     this.recordsOf(channel, state).warm();
+    this.notify(channel, 'replaced');
   }
 
   private context(channel: string, state: ChannelState): DomainContext {

@@ -228,7 +228,10 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
 
     deleteFaults: async (request) => ({ body: { rules: tools(request.channel.code).faults.replace([]) } }),
 
-    exportState: async (request, sim) => ({ stream: await sim.exportStream(request.channel.code) }),
+    exportState: async (request, sim) => ({
+      stream: await sim.exportStream(request.channel.code),
+      type: 'application/json; charset=utf-8',
+    }),
 
     importState: async (request, sim) => {
       await sim.importState(request.channel.code, request.body);
