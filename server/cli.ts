@@ -9,7 +9,7 @@ import { type ChannelConfig, DEFAULT_CHANNELS } from './sandbox.ts';
 const USAGE = `ax-sim ${VERSION} — AX Cloud channel API simulator
 
 Usage:
-  ax-sim serve [--port 4010] [--host 127.0.0.1] [--data .ax-sim | :memory:] [--seed 42]
+  ax-sim serve [--port 4010] [--host 127.0.0.1] [--data .ax-sim | :memory: | postgres://…] [--seed 42]
                [--channels FILE] [--fixtures FILE] [--no-control] [--admin-key KEY] [--log]
   ax-sim seed  --out FILE [--seed 42] [--tours 24] [--day-tickets 16]
   ax-sim contract [--target URL --api-key KEY] [--channel-code CODE] [--writes] [--junit FILE]
@@ -84,7 +84,7 @@ async function serve(argv: string[]): Promise<number> {
   const lines = [
     `AX Cloud simulator ${VERSION} listening on ${url}`,
     `  docs:      ${url}/docs   (contract: ${url}/openapi.json)`,
-    `  data:      ${data === ':memory:' ? 'in memory (nothing is saved)' : data}`,
+    `  data:      ${data === ':memory:' ? 'in memory (nothing is saved)' : redactUrl(data)}`,
     `  catalogue: ${app.sim.catalog.catalog.id} (${app.sim.catalog.tours.length} tours, ${app.sim.catalog.dayTickets.length} day-tickets)`,
     '  sandbox credentials:',
     ...channels.map((c) => `    Authorization: Token ${c.apiKey}    Channel: Code ${c.code}`),
@@ -189,6 +189,11 @@ async function contract(argv: string[]): Promise<number> {
 function integer(value: string, name: string): number {
   if (!/^\d+$/.test(value)) throw new Error(`Invalid --${name}: ${value}. Must be a whole number.`);
   return Number(value);
+}
+
+/** A database URL without its password, for the banner. */
+function redactUrl(data: string): string {
+  return data.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
 }
 
 function isLoopback(host: string): boolean {

@@ -11,7 +11,7 @@ import {
   emptyState,
   type ScheduledAction,
 } from './domain/types.ts';
-import type { Store } from './store/store.ts';
+import type { Store, Transaction } from './store/store.ts';
 
 export interface ChannelConfig {
   code: string;
@@ -57,6 +57,12 @@ export class Sandboxes {
     this.realNow = options.realNow ?? Date.now;
     this.describe = options.describe ?? ((c) => `channel ${c}`);
     this.keyDigests = options.channels.map((channel) => ({ digest: digest(channel.apiKey), channel }));
+    // A shared store tells of changes made elsewhere (another instance, a commit taken back): the
+    // schedule index follows them, so that supplier actions another instance scheduled fall due here too.
+    this.store.watch?.((channel, event) => {
+      if (event.kind === 'replaced') this.schedules.set(channel, new ScheduleIndex(event.state));
+      else this.schedules.get(channel)?.track(event.changes);
+    });
   }
 
   async open(): Promise<void> {
@@ -88,8 +94,8 @@ export class Sandboxes {
    * Runs a domain function on the channel's state and makes its changes durable before resolving.
    * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
    */
-  run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>): Promise<T> {
-    return this.store.transact(channel, (tx) => {
+  run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>, read = false): Promise<T> {
+    const step = (tx: Transaction): T => {
       const schedule = this.scheduleOf(channel);
       const apply = (changes: readonly Change[]) => {
         tx.apply(changes);
@@ -101,12 +107,13 @@ export class Sandboxes {
       const outcome = fn(this.context(channel, tx.state));
       apply(outcome.changes);
       return outcome.result;
-    });
+    };
+    return this.store.transact(channel, step, { read });
   }
 
   /** A read: like run, with no changes of its own. */
   read<T>(channel: string, fn: (ctx: DomainContext) => T): Promise<T> {
-    return this.run(channel, (ctx) => ({ result: fn(ctx), changes: [] }));
+    return this.run(channel, (ctx) => ({ result: fn(ctx), changes: [] }), true);
   }
 
   /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */
