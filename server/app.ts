@@ -166,12 +166,14 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     sim.channels.map((c) => {
       const faults = new FaultRules();
       // On PostgreSQL every instance fires the same rules; the request journal stays this instance's.
-      const shared = store instanceof PgStore ? new SharedFaults(store.pool, c.code, faults) : undefined;
+      const shared = store instanceof PgStore ? new SharedFaults(store, c.code, faults) : undefined;
       return [c.code, { journal: new RequestJournal(), faults, shared }];
     }),
   );
   const toolsOf = (channel: string) => tools.get(channel)!;
 
+  // On PostgreSQL a request's first sync (below, before its faults are matched) also serves its reads.
+  if (store instanceof PgStore) app.addHook('onRequest', (_request, _reply, done) => store.enter(done));
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     if (!config.auth) return;
@@ -180,7 +182,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
       if (request.headers['x-sim-admin'] !== options.adminKey) throw denied();
     }
     if (config.api !== 'channel') return;
-    await toolsOf(request.channel.code).shared?.refresh();
+    await toolsOf(request.channel.code).shared?.refresh(request.method);
     const fault = toolsOf(request.channel.code).faults.match(request.method, request.url.split('?')[0]!);
     if (!fault) return;
     if (fault.delayMs > 0) await sleep(fault.delayMs);

@@ -1,77 +1,43 @@
-import type pg from 'pg';
 import type { FaultRule, FaultRules } from '../../http/faults.ts';
-import { StoreError } from '../store.ts';
+import type { PgStore } from './store.ts';
 
 /**
  * A channel's fault rules kept in PostgreSQL, so that a rule set through one instance fires on all.
- * Each instance holds the rules in its `FaultRules` and checks, before every channel request, whether
- * another instance stored newer ones (one small query, shared by the requests that arrive meanwhile).
- * Counting down `times` stays per instance: a rule with `times: 2` fires twice on each.
+ * Each instance holds the rules in its `FaultRules`; before a channel request is matched against them
+ * the store syncs the channel — for a read, one query that brings both the state and any newer rules and
+ * that the request's own reads then reuse. Counting down `times` stays per instance: a rule with `times: 2`
+ * fires twice on each.
  */
 export class SharedFaults {
-  private version = 0;
-  private inflight: Promise<void> | undefined;
-  private next: Promise<void> | undefined;
-
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly store: PgStore,
     private readonly channel: string,
     readonly rules: FaultRules,
-  ) {}
-
-  /**
-   * Brings the rules up to date. A query already on its way may have been sent before this call (and
-   * miss a change just stored), so a caller arriving meanwhile waits for the one after it.
-   */
-  refresh(): Promise<void> {
-    if (this.next) return this.next;
-    if (!this.inflight) {
-      this.inflight = this.fetch().finally(() => {
-        this.inflight = undefined;
-      });
-      return this.inflight;
-    }
-    this.next = this.inflight
-      .catch(() => {})
-      .then(() => {
-        this.next = undefined;
-        return this.refresh();
-      });
-    return this.next;
+  ) {
+    store.watchFaults((c, stored) => {
+      if (c === channel) rules.replace(stored);
+    });
   }
 
-  /** Replaces the rules here and for every instance; on a database failure nothing changes. */
+  /**
+   * Brings the rules up to date with everything stored before this call: for a read (GET) together
+   * with the channel's state, which the read then uses without a query of its own; for a write, alone
+   * and beside the channel's queue (the write catches the state up under the lock anyway).
+   */
+  refresh(method = 'GET'): Promise<void> {
+    return method === 'GET' ? this.store.sync(this.channel) : this.store.syncFaults(this.channel);
+  }
+
+  /** Replaces the rules here and for every instance; on a database failure nothing changes here. */
   async set(input: unknown): Promise<FaultRule[]> {
     const before = this.rules.list();
     const listed = this.rules.replace(input);
     try {
-      const { rows } = await this.pool.query<{ version: string }>(
-        `INSERT INTO ax_sim_fault (channel, version, rules) VALUES ($1, 1, $2)
-         ON CONFLICT (channel) DO UPDATE SET version = ax_sim_fault.version + 1, rules = EXCLUDED.rules
-         RETURNING version`,
-        [this.channel, JSON.stringify(listed)],
-      );
-      this.version = Number(rows[0]!.version);
+      await this.store.setFaults(this.channel, listed);
     } catch (error) {
       this.rules.replace(before);
-      throw new StoreError('postgres', (error as Error).message, { cause: error });
+      throw error;
     }
     return listed;
-  }
-
-  private async fetch(): Promise<void> {
-    let rows: Array<{ version: string; rules: unknown }>;
-    try {
-      ({ rows } = await this.pool.query<{ version: string; rules: unknown }>(
-        'SELECT version, rules FROM ax_sim_fault WHERE channel = $1 AND version > $2',
-        [this.channel, this.version],
-      ));
-    } catch (error) {
-      throw new StoreError('postgres', (error as Error).message, { cause: error });
-    }
-    const row = rows[0];
-    if (!row) return;
-    this.rules.replace(row.rules);
-    this.version = Number(row.version);
   }
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { Change, ChannelState } from '../../domain/types.ts';
 import {
@@ -43,6 +44,8 @@ interface Op {
   kind: 'tx';
   fn: (tx: Transaction) => unknown;
   read: boolean;
+  /** When its request arrived (see `enter`); a query sent later is fresh enough for it. */
+  arrived: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -66,7 +69,16 @@ interface Copy {
   logBytes: number;
   snapshotBytes: number;
   snapshotting: boolean;
+  /** The `tick` at which the query behind `state` was sent: every commit acknowledged before it is in. */
+  syncedAt: number;
+  /** Version of the channel's fault rules last seen. */
+  faultsVersion: number;
+  faultsFlight: { current?: Promise<void>; next?: Promise<void> };
+  /** No other instance wrote between this copy's last two looks: worth trying `soloBatch`. */
+  solo: boolean;
 }
+
+export type FaultsListener = (channel: string, rules: unknown) => void;
 
 interface Head {
   version: string;
@@ -79,7 +91,9 @@ interface LogRow {
 }
 
 const READ_SQL = `
-  SELECT c.version, c.reset_version, l.version AS log_version, l.changes
+  SELECT c.version, c.reset_version, l.version AS log_version, l.changes,
+         (SELECT f.version FROM ax_sim_fault f WHERE f.channel = c.channel AND f.version > $3) AS faults_version,
+         (SELECT f.rules FROM ax_sim_fault f WHERE f.channel = c.channel AND f.version > $3) AS faults
     FROM ax_sim_channel c
     LEFT JOIN ax_sim_change l ON l.channel = c.channel AND l.version > $2
    WHERE c.channel = $1
@@ -99,6 +113,13 @@ export class PgStore implements Store {
   readonly pool: pg.Pool;
   private readonly copies = new Map<string, Copy>();
   private readonly listeners: StoreListener[] = [];
+  private readonly faultListeners: FaultsListener[] = [];
+  /**
+   * A logical clock of request arrivals and query sends. A request's reads need the state as of a query
+   * sent after it arrived; one such query serves every request that arrived before it was sent.
+   */
+  private tick = 0;
+  private readonly arrivals = new AsyncLocalStorage<number>();
   private readonly snapshotMin: number;
   private readonly maxBatch: number;
   private migrated: Promise<void> | undefined;
@@ -134,6 +155,66 @@ export class PgStore implements Store {
     this.listeners.push(listener);
   }
 
+  /** Hears of fault rules another instance stored (as stored: a list `FaultRules.replace` accepts). */
+  watchFaults(listener: FaultsListener): void {
+    this.faultListeners.push(listener);
+  }
+
+  /**
+   * Runs the rest of a request (`next`) marked with its arrival, so that its first sync (the fault
+   * check) also serves its reads: one query per request, not two.
+   */
+  enter(next: () => void): void {
+    this.arrivals.run(++this.tick, next);
+  }
+
+  /** Resolves once the channel's copy (and its fault rules) hold every commit acknowledged before now. */
+  sync(channel: string): Promise<void> {
+    return this.transact(channel, () => undefined, { read: true });
+  }
+
+  /**
+   * Brings only the channel's fault rules up to date (for a write, whose own transaction catches the
+   * state up under the lock): one query outside the channel's queue, shared by the callers that arrive
+   * while none is on its way; a caller arriving while one is, waits for the next.
+   */
+  syncFaults(channel: string): Promise<void> {
+    const copy = this.copyOf(channel);
+    const flight = copy.faultsFlight;
+    if (flight.next) return flight.next;
+    if (!flight.current) {
+      flight.current = (async () => {
+        const { rows } = await this.query<{ version: string; rules: unknown }>(
+          'SELECT version, rules FROM ax_sim_fault WHERE channel = $1 AND version > $2',
+          [channel, copy.faultsVersion],
+        );
+        if (rows[0]) this.foldFaults(channel, copy, rows[0].version, rows[0].rules);
+      })().finally(() => {
+        flight.current = undefined;
+      });
+      return flight.current;
+    }
+    flight.next = flight.current
+      .catch(() => {})
+      .then(() => {
+        flight.next = undefined;
+        return this.syncFaults(channel);
+      });
+    return flight.next;
+  }
+
+  /** Stores the channel's fault rules for every instance. */
+  async setFaults(channel: string, rules: unknown): Promise<void> {
+    const { rows } = await this.query<{ version: string }>(
+      `INSERT INTO ax_sim_fault (channel, version, rules) VALUES ($1, 1, $2)
+       ON CONFLICT (channel) DO UPDATE SET version = ax_sim_fault.version + 1, rules = EXCLUDED.rules
+       RETURNING version`,
+      [channel, JSON.stringify(rules)],
+    );
+    const copy = this.copies.get(channel);
+    if (copy) copy.faultsVersion = Math.max(copy.faultsVersion, Number(rows[0]!.version));
+  }
+
   async open(channel: string, init: () => ChannelState): Promise<void> {
     await this.migrate();
     if (this.copies.has(channel)) return;
@@ -152,6 +233,10 @@ export class PgStore implements Store {
       logBytes: 0,
       snapshotBytes: 0,
       snapshotting: false,
+      syncedAt: 0,
+      faultsVersion: 0,
+      faultsFlight: {},
+      solo: false,
     };
     await this.reload(channel, copy);
     this.copies.set(channel, copy);
@@ -164,6 +249,7 @@ export class PgStore implements Store {
         kind: 'tx',
         fn,
         read: options?.read === true,
+        arrived: this.arrivals.getStore() ?? Number.POSITIVE_INFINITY,
         resolve: resolve as (v: unknown) => void,
         reject,
       });
@@ -228,7 +314,9 @@ export class PgStore implements Store {
         while (n < copy.queue.length && n < this.maxBatch && copy.queue[n]!.kind === 'tx') n++;
         const ops = copy.queue.splice(0, n) as Op[];
         if (ops.every((op) => op.read)) await this.readBatch(channel, copy, ops);
-        else await this.writeBatch(channel, copy, ops);
+        else if (!(copy.solo && (await this.soloBatch(channel, copy, ops)))) {
+          await this.writeBatch(channel, copy, ops);
+        }
         this.maybeSnapshot(channel, copy);
       }
       copy.draining = false;
@@ -243,18 +331,8 @@ export class PgStore implements Store {
    */
   private async readBatch(channel: string, copy: Copy, ops: Op[]): Promise<void> {
     try {
-      const { rows } = await this.query<Head & { log_version: string | null; changes: string | null }>(
-        READ_SQL,
-        [channel, copy.version],
-      );
-      const head = rows[0];
-      if (!head) throw new StoreError(this.describe(channel), 'the channel has no row');
-      const log: LogRow[] = [];
-      for (const r of rows)
-        if (r.log_version !== null) log.push({ version: r.log_version, changes: r.changes! });
-      if (!this.foldIn(channel, copy, head, log)) {
-        await this.reload(channel, copy);
-      }
+      // Fresh enough already when every request arrived before the last query was sent.
+      if (!ops.every((op) => op.arrived < copy.syncedAt)) await this.catchUp(channel, copy);
     } catch (error) {
       for (const op of ops) op.reject(toStoreError(error));
       return;
@@ -268,6 +346,93 @@ export class PgStore implements Store {
     await this.writeBatch(channel, copy, ops);
   }
 
+  /** One query, no lock: the log after this copy's version, and newer fault rules. */
+  private async catchUp(channel: string, copy: Copy): Promise<void> {
+    const sent = ++this.tick;
+    {
+      const { rows } = await this.query<
+        Head & {
+          log_version: string | null;
+          changes: string | null;
+          faults_version: string | null;
+          faults: unknown;
+        }
+      >(READ_SQL, [channel, copy.version, copy.faultsVersion]);
+      const head = rows[0];
+      if (!head) throw new StoreError(this.describe(channel), 'the channel has no row');
+      if (head.faults_version !== null) this.foldFaults(channel, copy, head.faults_version, head.faults);
+      const log: LogRow[] = [];
+      for (const r of rows)
+        if (r.log_version !== null) log.push({ version: r.log_version, changes: r.changes! });
+      if (!this.foldIn(channel, copy, head, log)) {
+        await this.reload(channel, copy);
+      }
+    }
+    copy.syncedAt = sent;
+  }
+
+  private foldFaults(channel: string, copy: Copy, version: string, rules: unknown): void {
+    if (Number(version) <= copy.faultsVersion) return;
+    copy.faultsVersion = Number(version);
+    for (const listener of this.faultListeners) listener(channel, rules);
+  }
+
+  /**
+   * Writes when this instance seems to be the only writer: run the requests on the copy as it is, then
+   * in one round trip lock the row and append their version only if the channel is still at the copy's
+   * version — exactly as if they had run under the lock. False (and nothing kept) when another instance
+   * wrote meanwhile or nothing was applied; the batch then goes the locked way.
+   */
+  private async soloBatch(channel: string, copy: Copy, ops: Op[]): Promise<boolean> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.connect();
+    } catch (error) {
+      for (const op of ops) op.reject(toStoreError(error));
+      return true;
+    }
+    const run = this.runOps(copy, ops);
+    if (run.applied.length === 0) {
+      this.undo(channel, copy, run.undo);
+      client.release();
+      return false;
+    }
+    const name = client.escapeLiteral(channel);
+    const next = copy.version + 1;
+    const text = JSON.stringify(run.applied);
+    const sent = ++this.tick;
+    let written: boolean;
+    try {
+      const results = (await client.query(
+        `BEGIN; SELECT version FROM ax_sim_channel WHERE channel = ${name} FOR UPDATE;
+         SELECT version, rules FROM ax_sim_fault WHERE channel = ${name} AND version > ${copy.faultsVersion};
+         INSERT INTO ax_sim_change (channel, version, changes)
+           SELECT channel, ${next}, ${client.escapeLiteral(text)} FROM ax_sim_channel
+            WHERE channel = ${name} AND version = ${copy.version};
+         UPDATE ax_sim_channel SET version = ${next} WHERE channel = ${name} AND version = ${copy.version}; COMMIT`,
+      )) as unknown as pg.QueryResult[];
+      client.release();
+      written = results[4]!.rowCount === 1;
+      const faults = results[2]!.rows[0] as { version: string; rules: unknown } | undefined;
+      if (faults) this.foldFaults(channel, copy, faults.version, faults.rules);
+    } catch (error) {
+      client.release(true);
+      this.undo(channel, copy, run.undo);
+      for (const op of ops) op.reject(toStoreError(error));
+      return true;
+    }
+    if (!written) {
+      this.undo(channel, copy, run.undo);
+      copy.solo = false;
+      return false;
+    }
+    copy.version = next;
+    copy.logBytes += text.length;
+    copy.syncedAt = sent;
+    run.settle();
+    return true;
+  }
+
   /** Writes: lock the channel's row, fold in, run every waiting request, append one version, commit. */
   private async writeBatch(channel: string, copy: Copy, ops: Op[]): Promise<void> {
     let client: pg.PoolClient;
@@ -279,16 +444,22 @@ export class PgStore implements Store {
     }
     const name = client.escapeLiteral(channel);
     let run: ReturnType<PgStore['runOps']> | undefined;
+    const sent = ++this.tick;
     try {
       const results = (await client.query(
         `BEGIN; SELECT version, reset_version FROM ax_sim_channel WHERE channel = ${name} FOR UPDATE;
-         SELECT version, changes FROM ax_sim_change WHERE channel = ${name} AND version > ${copy.version} ORDER BY version`,
+         SELECT version, changes FROM ax_sim_change WHERE channel = ${name} AND version > ${copy.version} ORDER BY version;
+         SELECT version, rules FROM ax_sim_fault WHERE channel = ${name} AND version > ${copy.faultsVersion}`,
       )) as unknown as pg.QueryResult[];
+      const faults = results[3]!.rows[0] as { version: string; rules: unknown } | undefined;
+      if (faults) this.foldFaults(channel, copy, faults.version, faults.rules);
       const head = results[1]!.rows[0] as Head | undefined;
       if (!head) throw new StoreError(this.describe(channel), 'the channel has no row');
+      const seen = copy.version;
       if (!this.foldIn(channel, copy, head, results[2]!.rows as LogRow[])) {
         await this.reload(channel, copy, client);
       }
+      copy.solo = copy.version === seen;
       run = this.runOps(copy, ops);
       if (run.applied.length === 0) {
         await client.query('COMMIT');
@@ -302,6 +473,7 @@ export class PgStore implements Store {
         copy.version = next;
         copy.logBytes += text.length;
       }
+      copy.syncedAt = sent;
       client.release();
     } catch (error) {
       // Dropping the connection rolls back whatever it had begun. Should COMMIT itself have been lost on
@@ -489,11 +661,18 @@ export class PgStore implements Store {
   }
 
   private async connect(): Promise<pg.PoolClient> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (error) {
       throw toStoreError(error);
     }
+    // A connection dropped while checked out fails its query; the event itself must not end the process.
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', () => {});
+    }
+    return client;
   }
 
   private copyOf(channel: string): Copy {
@@ -502,6 +681,8 @@ export class PgStore implements Store {
     return copy;
   }
 }
+
+const guarded = new WeakSet<pg.PoolClient>();
 
 /** Every failure to reach or use the database is the store's: the request gets the vendor's 503. */
 function toStoreError(error: unknown): StoreError {

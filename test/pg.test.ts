@@ -7,6 +7,7 @@ import { type AxCloudClient, createAxCloudClient, type RawResponse } from '../cl
 import { orderBody } from './helpers.ts';
 import { type CliProcess, killStarted, serveCli } from './support/cli.ts';
 import { createTestDatabase, type TestDatabase } from './support/pg.ts';
+import { storeSuite } from './support/pg-store-suite.ts';
 import { missingService, TEST_PG_URL } from './support/services.ts';
 
 /**
@@ -39,6 +40,8 @@ type SimOrder = {
 
 const db = await createTestDatabase();
 const skip = typeof db === 'string';
+
+storeSuite(skip);
 
 interface Instance {
   cli: CliProcess & { baseUrl: string };
