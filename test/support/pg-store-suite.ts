@@ -98,6 +98,13 @@ export function storeSuite(skip: boolean): void {
       expect(await a.transact('fold', (tx) => tx.state.stock['inv-1'], { read: true })).toBe(53);
       expect(await b.transact('fold', (tx) => tx.state.stock['inv-1'], { read: true })).toBe(53);
 
+      // Whatever a key or value holds arrives as it was written: quotes, backslashes, escapes, Hangul.
+      const odd = `it's \\ \\' "q" \u0000 \n 한글 ${'\\'.repeat(3)}`;
+      await a.transact('fold', (tx) => tx.apply([['meta', odd, odd as never]]));
+      expect(
+        await b.transact('fold', (tx) => (tx.state.meta as Record<string, unknown>)[odd], { read: true }),
+      ).toBe(odd);
+
       // A replacement through b reaches a as a whole new state.
       await b.replace('fold', fresh('fold'));
       expect(await a.transact('fold', (tx) => tx.state.stock['inv-1'], { read: true })).toBeUndefined();

@@ -407,7 +407,7 @@ export class PgStore implements Store {
         `BEGIN; SELECT version FROM ax_sim_channel WHERE channel = ${name} FOR UPDATE;
          SELECT version, rules FROM ax_sim_fault WHERE channel = ${name} AND version > ${copy.faultsVersion};
          INSERT INTO ax_sim_change (channel, version, changes)
-           SELECT channel, ${next}, ${client.escapeLiteral(text)} FROM ax_sim_channel
+           SELECT channel, ${next}, ${quote(text)} FROM ax_sim_channel
             WHERE channel = ${name} AND version = ${copy.version};
          UPDATE ax_sim_channel SET version = ${next} WHERE channel = ${name} AND version = ${copy.version}; COMMIT`,
       )) as unknown as pg.QueryResult[];
@@ -467,7 +467,7 @@ export class PgStore implements Store {
         const next = copy.version + 1;
         const text = JSON.stringify(run.applied);
         await client.query(
-          `INSERT INTO ax_sim_change (channel, version, changes) VALUES (${name}, ${next}, ${client.escapeLiteral(text)});
+          `INSERT INTO ax_sim_change (channel, version, changes) VALUES (${name}, ${next}, ${quote(text)});
            UPDATE ax_sim_channel SET version = ${next} WHERE channel = ${name}; COMMIT`,
         );
         copy.version = next;
@@ -500,7 +500,7 @@ export class PgStore implements Store {
       const results = (await client.query(
         `BEGIN;
          UPDATE ax_sim_channel
-            SET version = version + 1, reset_version = version + 1, snapshot = ${client.escapeLiteral(text)},
+            SET version = version + 1, reset_version = version + 1, snapshot = ${quote(text)},
                 snapshot_version = version + 1
           WHERE channel = ${name} RETURNING version;
          DELETE FROM ax_sim_change WHERE channel = ${name}; COMMIT`,
@@ -683,6 +683,16 @@ export class PgStore implements Store {
 }
 
 const guarded = new WeakSet<pg.PoolClient>();
+
+/**
+ * A string as an SQL literal for multi-statement text (the extended protocol takes one statement per
+ * round trip). An E'…' literal reads backslashes as escapes whatever `standard_conforming_strings`
+ * says; two native replaces instead of the driver's character-by-character `escapeLiteral`, which costs
+ * more than the rest of a batch on the ~100 KB of a large batch's changes.
+ */
+function quote(text: string): string {
+  return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
 
 /** Every failure to reach or use the database is the store's: the request gets the vendor's 503. */
 function toStoreError(error: unknown): StoreError {
