@@ -74,8 +74,6 @@ interface Copy {
   /** Version of the channel's fault rules last seen. */
   faultsVersion: number;
   faultsFlight: { current?: Promise<void>; next?: Promise<void> };
-  /** No other instance wrote between this copy's last two looks: worth trying `soloBatch`. */
-  solo: boolean;
 }
 
 export type FaultsListener = (channel: string, rules: unknown) => void;
@@ -89,6 +87,9 @@ interface LogRow {
   version: string;
   changes: string;
 }
+
+/** Optimistic tries of a write batch before it takes the lock across round trips. */
+const OPTIMISTIC_ATTEMPTS = 3;
 
 const READ_SQL = `
   SELECT c.version, c.reset_version, l.version AS log_version, l.changes,
@@ -236,7 +237,6 @@ export class PgStore implements Store {
       syncedAt: 0,
       faultsVersion: 0,
       faultsFlight: {},
-      solo: false,
     };
     await this.reload(channel, copy);
     this.copies.set(channel, copy);
@@ -314,9 +314,7 @@ export class PgStore implements Store {
         while (n < copy.queue.length && n < this.maxBatch && copy.queue[n]!.kind === 'tx') n++;
         const ops = copy.queue.splice(0, n) as Op[];
         if (ops.every((op) => op.read)) await this.readBatch(channel, copy, ops);
-        else if (!(copy.solo && (await this.soloBatch(channel, copy, ops)))) {
-          await this.writeBatch(channel, copy, ops);
-        }
+        else await this.write(channel, copy, ops);
         this.maybeSnapshot(channel, copy);
       }
       copy.draining = false;
@@ -343,6 +341,14 @@ export class PgStore implements Store {
       return;
     }
     this.undo(channel, copy, run.undo);
+    await this.write(channel, copy, ops);
+  }
+
+  /** A few optimistic attempts (`tryBatch`), then the locked way, which cannot be overtaken. */
+  private async write(channel: string, copy: Copy, ops: Op[]): Promise<void> {
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      if (await this.tryBatch(channel, copy, ops)) return;
+    }
     await this.writeBatch(channel, copy, ops);
   }
 
@@ -378,12 +384,14 @@ export class PgStore implements Store {
   }
 
   /**
-   * Writes when this instance seems to be the only writer: run the requests on the copy as it is, then
-   * in one round trip lock the row and append their version only if the channel is still at the copy's
-   * version — exactly as if they had run under the lock. False (and nothing kept) when another instance
-   * wrote meanwhile or nothing was applied; the batch then goes the locked way.
+   * Writes optimistically: run the requests on the copy as it is, then in one round trip lock the row
+   * and append their version only if the channel is still at the copy's version — exactly as if they had
+   * run under the lock, which is held only while PostgreSQL executes, never across a round trip. True
+   * when the batch is settled (committed, or refused by a database failure). False when another instance
+   * had written meanwhile: nothing is kept, what it wrote (returned by the same round trip) is folded
+   * in, and the batch may be tried again.
    */
-  private async soloBatch(channel: string, copy: Copy, ops: Op[]): Promise<boolean> {
+  private async tryBatch(channel: string, copy: Copy, ops: Op[]): Promise<boolean> {
     let client: pg.PoolClient;
     try {
       client = await this.connect();
@@ -392,42 +400,49 @@ export class PgStore implements Store {
       return true;
     }
     const run = this.runOps(copy, ops);
-    if (run.applied.length === 0) {
-      this.undo(channel, copy, run.undo);
-      client.release();
-      return false;
-    }
     const name = client.escapeLiteral(channel);
-    const next = copy.version + 1;
-    const text = JSON.stringify(run.applied);
+    const at = copy.version;
+    const next = at + 1;
+    const text = run.applied.length > 0 ? JSON.stringify(run.applied) : undefined;
+    const append = text
+      ? `INSERT INTO ax_sim_change (channel, version, changes)
+           SELECT channel, ${next}, ${quote(text)} FROM ax_sim_channel WHERE channel = ${name} AND version = ${at};
+         UPDATE ax_sim_channel SET version = ${next} WHERE channel = ${name} AND version = ${at};`
+      : '';
     const sent = ++this.tick;
-    let written: boolean;
+    let results: pg.QueryResult[];
     try {
-      const results = (await client.query(
-        `BEGIN; SELECT version FROM ax_sim_channel WHERE channel = ${name} FOR UPDATE;
+      results = (await client.query(
+        `BEGIN; SELECT version, reset_version FROM ax_sim_channel WHERE channel = ${name} FOR UPDATE;
          SELECT version, rules FROM ax_sim_fault WHERE channel = ${name} AND version > ${copy.faultsVersion};
-         INSERT INTO ax_sim_change (channel, version, changes)
-           SELECT channel, ${next}, ${quote(text)} FROM ax_sim_channel
-            WHERE channel = ${name} AND version = ${copy.version};
-         UPDATE ax_sim_channel SET version = ${next} WHERE channel = ${name} AND version = ${copy.version}; COMMIT`,
+         SELECT version, changes FROM ax_sim_change WHERE channel = ${name} AND version > ${at} ORDER BY version;
+         ${append} COMMIT`,
       )) as unknown as pg.QueryResult[];
       client.release();
-      written = results[4]!.rowCount === 1;
-      const faults = results[2]!.rows[0] as { version: string; rules: unknown } | undefined;
-      if (faults) this.foldFaults(channel, copy, faults.version, faults.rules);
     } catch (error) {
       client.release(true);
       this.undo(channel, copy, run.undo);
       for (const op of ops) op.reject(toStoreError(error));
       return true;
     }
-    if (!written) {
+    const head = results[1]!.rows[0] as Head | undefined;
+    const faults = results[2]!.rows[0] as { version: string; rules: unknown } | undefined;
+    if (faults) this.foldFaults(channel, copy, faults.version, faults.rules);
+    if (!head || Number(head.version) !== at) {
       this.undo(channel, copy, run.undo);
-      copy.solo = false;
+      try {
+        if (!head) throw new StoreError(this.describe(channel), 'the channel has no row');
+        if (!this.foldIn(channel, copy, head, results[3]!.rows as LogRow[])) await this.reload(channel, copy);
+      } catch (error) {
+        for (const op of ops) op.reject(toStoreError(error));
+        return true;
+      }
       return false;
     }
-    copy.version = next;
-    copy.logBytes += text.length;
+    if (text) {
+      copy.version = next;
+      copy.logBytes += text.length;
+    }
     copy.syncedAt = sent;
     run.settle();
     return true;
@@ -455,11 +470,9 @@ export class PgStore implements Store {
       if (faults) this.foldFaults(channel, copy, faults.version, faults.rules);
       const head = results[1]!.rows[0] as Head | undefined;
       if (!head) throw new StoreError(this.describe(channel), 'the channel has no row');
-      const seen = copy.version;
       if (!this.foldIn(channel, copy, head, results[2]!.rows as LogRow[])) {
         await this.reload(channel, copy, client);
       }
-      copy.solo = copy.version === seen;
       run = this.runOps(copy, ops);
       if (run.applied.length === 0) {
         await client.query('COMMIT');
