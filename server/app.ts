@@ -36,6 +36,8 @@ import { packageFile } from './package-files.ts';
 import { type ChannelConfig, DEFAULT_CHANNELS, Sandboxes } from './sandbox.ts';
 import { FileStore } from './store/file.ts';
 import { MemoryStore } from './store/memory.ts';
+import { SharedFaults } from './store/postgres/faults.ts';
+import { isPostgresUrl, PgStore } from './store/postgres/store.ts';
 import { StoreError } from './store/store.ts';
 
 export type { RequestLogEntry } from './http/request-log.ts';
@@ -50,7 +52,7 @@ export interface SimulatorOptions {
   seed?: number;
   tours?: number;
   dayTickets?: number;
-  /** Data folder, or `:memory:` (the default here; the CLI defaults to `.ax-sim`). */
+  /** Data folder, `:memory:` (the default here; the CLI defaults to `.ax-sim`), or a `postgres://` URL. */
   data?: string;
   channels?: readonly ChannelConfig[];
   /** Serve the control API (`/__sim`). Default true. */
@@ -129,13 +131,20 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   const store =
     data === ':memory:'
       ? new MemoryStore()
-      : new FileStore({ dir: data, compactBytes: options.compactBytes });
+      : isPostgresUrl(data)
+        ? new PgStore({ url: data })
+        : new FileStore({ dir: data, compactBytes: options.compactBytes });
   const sim = new Sandboxes({
     store,
     catalog: indexCatalog(catalog),
     channels: options.channels ?? DEFAULT_CHANNELS,
     realNow: options.realNow,
-    describe: (channel) => (store instanceof FileStore ? store.fileOf(channel) : `channel ${channel}`),
+    describe: (channel) =>
+      store instanceof FileStore
+        ? store.fileOf(channel)
+        : store instanceof PgStore
+          ? store.describe(channel)
+          : `channel ${channel}`,
   });
   try {
     await sim.open();
@@ -197,16 +206,20 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   app.setValidatorCompiler(validatorCompiler());
 
   const tools = new Map<string, ChannelTools>(
-    sim.channels.map((c) => [
-      c.code,
-      { journal: new RequestJournal({ maxBytes: options.journalBytes }), faults: new FaultRules() },
-    ]),
+    sim.channels.map((c) => {
+      const faults = new FaultRules();
+      // On PostgreSQL every instance fires the same rules; the request journal stays this instance's.
+      const shared = store instanceof PgStore ? new SharedFaults(store, c.code, faults) : undefined;
+      return [c.code, { journal: new RequestJournal({ maxBytes: options.journalBytes }), faults, shared }];
+    }),
   );
   const toolsOf = (channel: string) => tools.get(channel)!;
   const events = new ChannelEvents();
   for (const [channel, { journal }] of tools) journal.subscribe(events.journalListener(channel));
   attachEvents(app, events, sim);
 
+  // On PostgreSQL a request's first sync (below, before its faults are matched) also serves its reads.
+  if (store instanceof PgStore) app.addHook('onRequest', (_request, _reply, done) => store.enter(done));
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     if (!config.auth) return;
@@ -215,6 +228,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
       if (request.headers['x-sim-admin'] !== options.adminKey) throw denied();
     }
     if (config.api !== 'channel') return;
+    await toolsOf(request.channel.code).shared?.refresh(request.method);
     const fault = toolsOf(request.channel.code).faults.match(request.method, request.url.split('?')[0]!);
     if (!fault) return;
     if (fault.delayMs > 0) await sleep(fault.delayMs);

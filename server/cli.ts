@@ -17,7 +17,8 @@ Start the simulator (channel API, control API at /__sim, docs UI at /docs).
 Options:
   --port PORT        port to listen on, 0–65535; 0 picks a free one (default 4010; env PORT)
   --host HOST        address to listen on (default 127.0.0.1; env HOST)
-  --data DIR         data folder, or :memory: to keep nothing (default .ax-sim; env AX_SIM_DATA)
+  --data DIR|URL     data folder, :memory: to keep nothing, or postgres://… to share one world with
+                     other instances (default .ax-sim; env AX_SIM_DATA)
   --seed N           catalogue seed, a whole number (default 42; env AX_SIM_SEED)
   --fixtures FILE    serve a catalogue written by \`ax-sim seed\` instead of a generated one
   --channels FILE    JSON list of {"code", "apiKey"} sandbox channels (env AX_SIM_CHANNELS)
@@ -246,7 +247,7 @@ async function serve(argv: string[]): Promise<number> {
   const lines = [
     `AX Cloud simulator ${VERSION} listening on ${url}`,
     `  docs:      ${url}/docs   (contract: ${url}/openapi.json)`,
-    `  data:      ${data === ':memory:' ? 'in memory (nothing is saved)' : data}`,
+    `  data:      ${data === ':memory:' ? 'in memory (nothing is saved)' : redactUrl(data)}`,
     `  catalogue: ${app.sim.catalog.catalog.id} (${app.sim.catalog.tours.length} tours, ${app.sim.catalog.dayTickets.length} day-tickets)`,
     '  sandbox credentials:',
     ...channels.map((c) => `    Authorization: Token ${c.apiKey}    Channel: Code ${c.code}`),
@@ -542,6 +543,11 @@ async function wait(argv: string[]): Promise<number> {
       'Is `ax-sim serve` running on that address? Its output says why it did not start.\n',
   );
   return 1;
+}
+
+/** A database URL without its password, for the banner. */
+function redactUrl(data: string): string {
+  return data.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
 }
 
 function isLoopback(host: string): boolean {

@@ -14,7 +14,7 @@ import {
 } from './domain/types.ts';
 import { stateDocumentStream } from './http/state-export.ts';
 import { RecordIndex, type StateCapture } from './record-index.ts';
-import { type Store, StoreError } from './store/store.ts';
+import { type Store, StoreError, type Transaction } from './store/store.ts';
 
 export interface ChannelConfig {
   code: string;
@@ -65,6 +65,17 @@ export class Sandboxes {
     this.realNow = options.realNow ?? Date.now;
     this.describe = options.describe ?? ((c) => `channel ${c}`);
     this.keyDigests = options.channels.map((channel) => ({ digest: digest(channel.apiKey), channel }));
+    // A shared store tells of changes made elsewhere (another instance, a commit taken back): the
+    // schedule index follows them, so that supplier actions another instance scheduled fall due here too.
+    // A new state object (event.kind 'replaced') gets new indexes on its first transaction (scheduleOf).
+    this.store.watch?.((channel, event) => {
+      if (event.kind === 'replaced') {
+        this.notify(channel, 'replaced');
+        return;
+      }
+      this.schedules.get(channel)?.track(event.changes);
+      this.records.get(channel)?.after(event.changes);
+    });
   }
 
   async open(): Promise<void> {
@@ -97,10 +108,10 @@ export class Sandboxes {
    * Runs a domain function on the channel's state and makes its changes durable before resolving.
    * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
    */
-  run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>): Promise<T> {
+  run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>, read = false): Promise<T> {
     // The step's change lists, kept as lists: a long clock advance can hold hundreds of thousands.
     const committed: Array<readonly Change[]> = [];
-    const running = this.store.transact(channel, (tx) => {
+    const step = (tx: Transaction): T => {
       committed.length = 0;
       const schedule = this.scheduleOf(channel, tx.state);
       const records = this.recordsOf(channel, tx.state);
@@ -117,7 +128,8 @@ export class Sandboxes {
       const outcome = fn(this.context(channel, tx.state));
       apply(outcome.changes);
       return outcome.result;
-    });
+    };
+    const running = this.store.transact(channel, step, { read });
     const done = running.catch((error: unknown) => {
       // A write the store could not make durable was undone there — perhaps with schedule entries this
       // index had already handed out: rebuild it from the state as it is now.
@@ -148,7 +160,7 @@ export class Sandboxes {
 
   /** A read: like run, with no changes of its own. */
   read<T>(channel: string, fn: (ctx: DomainContext) => T): Promise<T> {
-    return this.run(channel, (ctx) => ({ result: fn(ctx), changes: [] }));
+    return this.run(channel, (ctx) => ({ result: fn(ctx), changes: [] }), true);
   }
 
   /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */
