@@ -121,7 +121,11 @@ describe('import racing order creation', () => {
     expect(survived).toBeGreaterThan(0);
     expect(orders).toHaveLength(survived);
     expect(statuses).toEqual({ 'Supplier confirm': survived });
-    expect(state.schedule).toEqual({});
+    // No supplier decision left pending (later entries, such as the check-in after use, may remain).
+    const decisions = Object.values(state.schedule as Record<string, { action: string }>).filter((a) =>
+      ['pending', 'confirm', 'reject'].includes(a.action),
+    );
+    expect(decisions).toEqual([]);
     // Stock holds each surviving order once: no order lost, none counted or given back twice.
     const units: Record<string, number> = {};
     for (const order of orders)
