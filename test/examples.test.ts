@@ -37,6 +37,7 @@ const BODY_FILES: Record<string, string> = {
   answerQuestion: 'control/answer.json',
   publishProductVersion: 'control/product-version.json',
   putFaults: 'control/faults.json',
+  seedWorld: 'control/world.json',
 };
 
 let sim: Running;

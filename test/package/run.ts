@@ -7,7 +7,7 @@
  *  2. A new project installs it from the tarball (plus typescript and @types/node for step 5): no
  *     `EBADENGINE` line on this Node.
  *  3. `npx ax-sim --version`, `npx ax-sim serve --help`, then `npx ax-sim serve --port 0 --data :memory:`
- *     and `npx ax-sim wait --url … --timeout 60`.
+ *     and `npx ax-sim wait --url … --timeout 60`; /docs and the built /console answer from the install.
  *  4. Plain Node (no TypeScript loader) imports `ax-cloud-sim/client` and lists products from that
  *     server; `ax-cloud-sim/simulator` builds an in-process simulator.
  *  5. A strict `module: nodenext` TypeScript project (skipLibCheck off) type-checks a correct use of both
@@ -142,6 +142,8 @@ async function main() {
     'dist/contract-tests/orders.test.js',
     'openapi/ax-cloud.yaml',
     'openapi/simulator.yaml',
+    // The supplier console's built assets (npm run build:console), found by its Vite manifest.
+    'dist/console/.vite/manifest.json',
   ]) {
     check(paths.includes(needed), `the tarball lacks ${needed}`);
   }
@@ -226,6 +228,14 @@ async function main() {
     'npx ax-sim wait',
   );
   log(`npx ax-sim wait: ${waited.stdout.trim()}`);
+  const consolePage = await fetch(`${baseUrl}/console`);
+  const consoleHtml = await consolePage.text();
+  check(
+    consolePage.status === 200 && !consoleHtml.includes('not built'),
+    `/console from the install: ${consolePage.status} ${consoleHtml.slice(0, 300)}`,
+  );
+  const docsPage = await fetch(`${baseUrl}/docs/`);
+  check(docsPage.status === 200, `/docs from the install: ${docsPage.status}`);
 
   // 4. Plain Node.
   writeFileSync(
