@@ -86,13 +86,21 @@ export class RequestJournal {
 
   add(entry: SentEntry): void {
     for (const listener of this.listeners) listener(entry);
-    const request = this.keep(entry.request_text ?? jsonText(entry.request_body));
+    // A large body is cut from the text as received (not serialised again); a kept one is serialised
+    // from its value — the received text may not be JSON.parse-able as is (a byte-order mark).
+    const raw = entry.request_text;
+    const request =
+      raw !== undefined && raw.length > this.bodyBytes
+        ? this.keep(raw)
+        : this.keep(jsonText(entry.request_body));
     const payload = entry.response_payload;
     // A large answer kept as bytes (json-cache.ts) is not decoded whole just to keep its beginning.
     const response =
       Buffer.isBuffer(payload) && payload.length > this.bodyBytes
         ? this.keep(JSON.stringify(payload.subarray(0, this.bodyBytes).toString('utf8')), true)
-        : this.keep(responseText(payload, entry.response_type));
+        : typeof payload === 'string' && payload.length > this.bodyBytes
+          ? this.keep(payload)
+          : this.keep(responseText(payload, entry.response_type));
     const head =
       `"at":${JSON.stringify(entry.at)},"method":${JSON.stringify(entry.method)},` +
       `"path":${JSON.stringify(entry.path)},"status":${JSON.stringify(entry.status)}`;
@@ -171,6 +179,17 @@ function jsonText(value: unknown): string {
 function responseText(payload: unknown, type: string | undefined): string {
   const text = Buffer.isBuffer(payload) ? payload.toString('utf8') : payload;
   if (typeof text !== 'string' || text.length === 0) return 'null';
-  if (type?.startsWith('application/json')) return text;
+  // Spliced into the journal's answer as is, so it must be JSON; anything else is kept as a string.
+  // (Only answers up to the body limit come here whole: checking them costs microseconds.)
+  if (type?.startsWith('application/json') && isJson(text)) return text;
   return JSON.stringify(text);
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
