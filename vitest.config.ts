@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { contractProject } from './contract-tests/vitest.config.ts';
 
 export default defineConfig({
   test: {
@@ -27,21 +28,8 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      {
-        test: {
-          // The contract suite: against an in-process simulator, or the server named by AX_BASE_URL /
-          // AX_API_KEY / AX_CHANNEL_CODE (the target is resolved once by the global setup). Files run one
-          // at a time (they share the target's stock) in one worker without isolation, so the parsed spec
-          // and the compiled response validators are built once per run.
-          name: 'contract',
-          include: ['contract-tests/*.test.ts'],
-          globalSetup: ['contract-tests/support/global-setup.ts'],
-          fileParallelism: false,
-          isolate: false,
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
-        },
-      },
+      // The contract suite: see contract-tests/vitest.config.ts.
+      contractProject,
       {
         test: {
           // Teeth: the contract suite run against deliberately broken servers must fail (and pass against

@@ -69,7 +69,7 @@ let closedDays: ClosedDay | undefined;
  * Closed days of the default catalogue (what `ax-sim serve` runs without --fixtures), which the
  * day-ticket inventory API does not show.
  */
-function closedInDefaultCatalogue(): ClosedDay {
+export function closedInDefaultCatalogue(): ClosedDay {
   if (!closedDays) {
     const closed = new Map<string, Set<number>>();
     for (const product of generateCatalog({ seed: 42, ...DEFAULT_COUNTS }).products) {

@@ -7,13 +7,15 @@
  * Environment: BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_CONNECTIONS (50), BENCH_WARMUP (2),
  * BENCH_GROWTH ("0,10000,100000"), BENCH_STARTUP_PRODUCTS (100000), BENCH_SKIP (any of
  * "reads,prism,writes,growth,startup"), BENCH_NAME ("latest"), BENCH_PIN ("0" to run unpinned),
- * BENCH_MAX_FOREIGN (0.25) and BENCH_RETRIES (2): see `quietest`.
+ * BENCH_MAX_FOREIGN (0.25) and BENCH_RETRIES (2): see `quietest`; BENCH_PG (the PostgreSQL server for the
+ * "postgres" part, default postgres://postgres@127.0.0.1:5432/test; BENCH_SKIP=postgres leaves it out).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { measureGrowth, measureStartup, type StartupResult } from './growth.ts';
 import { type LoadResult, runLoad } from './load.ts';
+import { measurePostgres, type PgResults, postgresMarkdown } from './postgres.ts';
 import {
   type BenchResults,
   checkTargets,
@@ -232,6 +234,21 @@ async function main(): Promise<void> {
       }
     }
 
+    let postgres: PgResults | undefined;
+    if (!skip.has('postgres')) {
+      try {
+        postgres = await measurePostgres({
+          url: env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test',
+          connections: config.connections,
+          seconds: config.seconds,
+          warmupSeconds: config.warmupSeconds,
+          log,
+        });
+      } catch (error) {
+        failed('PostgreSQL store', error);
+      }
+    }
+
     const partial: Omit<BenchResults, 'targets'> = {
       generatedAt: new Date().toISOString(),
       machine: {
@@ -253,9 +270,14 @@ async function main(): Promise<void> {
       growth,
       startup,
     };
-    const results: BenchResults = { ...partial, targets: checkTargets(partial) };
+    const results: BenchResults & { postgres?: PgResults } = {
+      ...partial,
+      targets: checkTargets(partial),
+      postgres,
+    };
     mkdirSync(resultsDir, { recursive: true });
-    const markdown = toMarkdown(results);
+    const markdown =
+      toMarkdown(results) + (postgres ? postgresMarkdown(postgres, config.seconds, config.connections) : '');
     writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(path.join(resultsDir, `${name}.md`), markdown);
     process.stdout.write(`\n${markdown}\nwrote bench/results/${name}.json and bench/results/${name}.md\n`);

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import fastifyCors from '@fastify/cors';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { DEFAULT_COUNTS, generateCatalog, loadCatalogFile } from '../fixtures/catalog.ts';
 import { indexCatalog } from './domain/context.ts';
 import {
@@ -19,23 +18,31 @@ import {
 } from './domain/errors.ts';
 import type { Catalog } from './domain/types.ts';
 import { authenticate } from './http/auth.ts';
+import { registerConsole } from './http/console.ts';
+import { consoleApiHandlers } from './http/console-api.ts';
 import { type ChannelTools, controlHandlers } from './http/control.ts';
+import { registerDocs } from './http/docs.ts';
+import { attachEvents, ChannelEvents, eventHandlers } from './http/events.ts';
 import { FaultRules } from './http/faults.ts';
 import { feedbackHandlers } from './http/feedback.ts';
 import { orderHandlers } from './http/orders.ts';
 import { productHandlers } from './http/products.ts';
 import { RequestJournal } from './http/request-journal.ts';
+import { addRequestLog, type RequestLogEntry } from './http/request-log.ts';
 import { type HandlerTable, registerOperations } from './http/routes.ts';
 import { AX_CLOUD_SPEC, type LoadedSpec, loadSpec, SIMULATOR_SPEC } from './http/spec.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan, validationError, validatorCompiler } from './http/validation.ts';
+import { packageFile } from './package-files.ts';
 import { type ChannelConfig, DEFAULT_CHANNELS, Sandboxes } from './sandbox.ts';
 import { FileStore } from './store/file.ts';
 import { MemoryStore } from './store/memory.ts';
+import { SharedFaults } from './store/postgres/faults.ts';
+import { isPostgresUrl, PgStore } from './store/postgres/store.ts';
 import { StoreError } from './store/store.ts';
 
-export const VERSION: string = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-).version;
+export type { RequestLogEntry } from './http/request-log.ts';
+
+export const VERSION: string = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')).version;
 
 export interface SimulatorOptions {
   /** A catalogue to serve; otherwise one is loaded from `fixtures` or generated from `seed`. */
@@ -45,7 +52,7 @@ export interface SimulatorOptions {
   seed?: number;
   tours?: number;
   dayTickets?: number;
-  /** Data folder, or `:memory:` (the default here; the CLI defaults to `.ax-sim`). */
+  /** Data folder, `:memory:` (the default here; the CLI defaults to `.ax-sim`), or a `postgres://` URL. */
   data?: string;
   channels?: readonly ChannelConfig[];
   /** Serve the control API (`/__sim`). Default true. */
@@ -68,7 +75,19 @@ export interface SimulatorOptions {
   requestTimeoutMs?: number;
   /** A connection on which nothing arrives for this long is closed (default 60 s). */
   connectionTimeoutMs?: number;
+  /**
+   * Fastify's pino logger, JSON lines: with it, one structured line per answered request (the fields of
+   * `RequestLogEntry`) instead of Fastify's two.
+   */
   logger?: boolean;
+  /** Called once per answered request (what `ax-sim serve --log` prints). */
+  requestLog?: (entry: RequestLogEntry) => void;
+  /**
+   * CORS for every route, preflight included (default true), so a page on another origin — the docs UI
+   * served elsewhere, a channel's own front end in development — can call the simulator. Credentials
+   * are a header, never a cookie, so any origin may be allowed.
+   */
+  cors?: boolean;
   /** The real clock, for tests. */
   realNow?: () => number;
 }
@@ -112,13 +131,20 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   const store =
     data === ':memory:'
       ? new MemoryStore()
-      : new FileStore({ dir: data, compactBytes: options.compactBytes });
+      : isPostgresUrl(data)
+        ? new PgStore({ url: data })
+        : new FileStore({ dir: data, compactBytes: options.compactBytes });
   const sim = new Sandboxes({
     store,
     catalog: indexCatalog(catalog),
     channels: options.channels ?? DEFAULT_CHANNELS,
     realNow: options.realNow,
-    describe: (channel) => (store instanceof FileStore ? store.fileOf(channel) : `channel ${channel}`),
+    describe: (channel) =>
+      store instanceof FileStore
+        ? store.fileOf(channel)
+        : store instanceof PgStore
+          ? store.describe(channel)
+          : `channel ${channel}`,
   });
   try {
     await sim.open();
@@ -130,6 +156,8 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     logger: options.logger ?? false,
+    // With the logger, one line per request comes from the request log below, not Fastify's two.
+    ...(options.logger === true && { logController: new LogController({ disableRequestLogging: true }) }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     connectionTimeout: options.connectionTimeoutMs ?? 60_000,
     requestTimeout,
@@ -147,6 +175,17 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     },
   });
   app.decorate('sim', sim);
+  if (options.cors !== false) {
+    await app.register(fastifyCors, {
+      origin: '*',
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      maxAge: 600,
+    });
+  }
+  const requestLog =
+    options.requestLog ??
+    (options.logger ? (entry: RequestLogEntry) => app.log.info(entry, 'request') : undefined);
+  if (requestLog) addRequestLog(app, requestLog);
   // The vendor takes JSON only: other content types get 415, not a string body.
   app.removeContentTypeParser('text/plain');
   // Fastify's JSON parser (prototype poisoning refused), plus a nesting limit checked before anything
@@ -167,13 +206,20 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   app.setValidatorCompiler(validatorCompiler());
 
   const tools = new Map<string, ChannelTools>(
-    sim.channels.map((c) => [
-      c.code,
-      { journal: new RequestJournal({ maxBytes: options.journalBytes }), faults: new FaultRules() },
-    ]),
+    sim.channels.map((c) => {
+      const faults = new FaultRules();
+      // On PostgreSQL every instance fires the same rules; the request journal stays this instance's.
+      const shared = store instanceof PgStore ? new SharedFaults(store, c.code, faults) : undefined;
+      return [c.code, { journal: new RequestJournal({ maxBytes: options.journalBytes }), faults, shared }];
+    }),
   );
   const toolsOf = (channel: string) => tools.get(channel)!;
+  const events = new ChannelEvents();
+  for (const [channel, { journal }] of tools) journal.subscribe(events.journalListener(channel));
+  attachEvents(app, events, sim);
 
+  // On PostgreSQL a request's first sync (below, before its faults are matched) also serves its reads.
+  if (store instanceof PgStore) app.addHook('onRequest', (_request, _reply, done) => store.enter(done));
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     if (!config.auth) return;
@@ -182,6 +228,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
       if (request.headers['x-sim-admin'] !== options.adminKey) throw denied();
     }
     if (config.api !== 'channel') return;
+    await toolsOf(request.channel.code).shared?.refresh(request.method);
     const fault = toolsOf(request.channel.code).faults.match(request.method, request.url.split('?')[0]!);
     if (!fault) return;
     if (fault.delayMs > 0) await sleep(fault.delayMs);
@@ -219,19 +266,12 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(notFound().body));
 
   const { axCloud, simulator } = simulatorSpecs();
-  await app.register(fastifySwagger, {
-    mode: 'static',
-    specification: { document: axCloud.document as never },
+  await registerDocs(app, {
+    axCloud,
+    simulator,
+    channels: options.channels ?? DEFAULT_CHANNELS,
+    control: options.control !== false,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  const axCloudYaml = readFileSync(AX_CLOUD_SPEC, 'utf8');
-  const simulatorYaml = readFileSync(SIMULATOR_SPEC, 'utf8');
-  app.get('/openapi.json', async () => axCloud.document);
-  app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(axCloudYaml));
-  app.get('/openapi/simulator.json', async () => simulator.document);
-  app.get('/openapi/simulator.yaml', async (_request, reply) =>
-    reply.type('application/yaml').send(simulatorYaml),
-  );
 
   const channelApi: HandlerTable = { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
   registerOperations(app, axCloud, channelApi, sim, 'channel');
@@ -239,12 +279,14 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     registerOperations(
       app,
       simulator,
-      controlHandlers(toolsOf, VERSION),
+      { ...controlHandlers(toolsOf, VERSION), ...consoleApiHandlers(), ...eventHandlers(events) },
       sim,
       'control',
       (id) => id === 'getHealth',
     );
   }
+
+  registerConsole(app);
 
   app.addHook('onClose', async () => {
     await store.close();

@@ -14,12 +14,15 @@ import {
 } from './domain/types.ts';
 import { stateDocumentStream } from './http/state-export.ts';
 import { RecordIndex, type StateCapture } from './record-index.ts';
-import { type Store, StoreError } from './store/store.ts';
+import { type Store, StoreError, type Transaction } from './store/store.ts';
 
 export interface ChannelConfig {
   code: string;
   apiKey: string;
 }
+
+/** Hears a channel's committed changes, or `'replaced'` when the whole sandbox was reset or imported. */
+export type Watcher = (channel: string, changes: readonly Change[] | 'replaced') => void;
 
 export const DEFAULT_CHANNELS: readonly ChannelConfig[] = [
   { code: 'demo-channel', apiKey: 'demo-key' },
@@ -53,6 +56,7 @@ export class Sandboxes {
   private readonly schedules = new Map<string, ScheduleIndex>();
   private readonly records = new Map<string, RecordIndex>();
   private readonly recentDigests = new Map<string, Buffer>();
+  private readonly watchers = new Set<Watcher>();
 
   constructor(options: SandboxesOptions) {
     this.store = options.store;
@@ -61,6 +65,17 @@ export class Sandboxes {
     this.realNow = options.realNow ?? Date.now;
     this.describe = options.describe ?? ((c) => `channel ${c}`);
     this.keyDigests = options.channels.map((channel) => ({ digest: digest(channel.apiKey), channel }));
+    // A shared store tells of changes made elsewhere (another instance, a commit taken back): the
+    // schedule index follows them, so that supplier actions another instance scheduled fall due here too.
+    // A new state object (event.kind 'replaced') gets new indexes on its first transaction (scheduleOf).
+    this.store.watch?.((channel, event) => {
+      if (event.kind === 'replaced') {
+        this.notify(channel, 'replaced');
+        return;
+      }
+      this.schedules.get(channel)?.track(event.changes);
+      this.records.get(channel)?.after(event.changes);
+    });
   }
 
   async open(): Promise<void> {
@@ -93,8 +108,11 @@ export class Sandboxes {
    * Runs a domain function on the channel's state and makes its changes durable before resolving.
    * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
    */
-  run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>): Promise<T> {
-    const running = this.store.transact(channel, (tx) => {
+  run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>, read = false): Promise<T> {
+    // The step's change lists, kept as lists: a long clock advance can hold hundreds of thousands.
+    const committed: Array<readonly Change[]> = [];
+    const step = (tx: Transaction): T => {
+      committed.length = 0;
       const schedule = this.scheduleOf(channel, tx.state);
       const records = this.recordsOf(channel, tx.state);
       const apply = (changes: readonly Change[]) => {
@@ -102,6 +120,7 @@ export class Sandboxes {
         tx.apply(changes);
         schedule.track(changes);
         records.after(changes);
+        if (this.watchers.size > 0 && changes.length > 0) committed.push(changes);
       };
       const ctx = this.context(channel, tx.state);
       const due = schedule.due(tx.state, ctx.now);
@@ -109,8 +128,9 @@ export class Sandboxes {
       const outcome = fn(this.context(channel, tx.state));
       apply(outcome.changes);
       return outcome.result;
-    });
-    return running.catch((error: unknown) => {
+    };
+    const running = this.store.transact(channel, step, { read });
+    const done = running.catch((error: unknown) => {
       // A write the store could not make durable was undone there — perhaps with schedule entries this
       // index had already handed out: rebuild it from the state as it is now.
       if (error instanceof StoreError) {
@@ -119,16 +139,34 @@ export class Sandboxes {
       }
       throw error;
     });
+    if (this.watchers.size === 0) return done;
+    // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
+    return done.then((result) => {
+      if (committed.length > 0)
+        this.notify(channel, committed.length === 1 ? committed[0]! : committed.flat());
+      return result;
+    });
+  }
+
+  /** Tells `watcher` of every committed change (or whole-sandbox replacement); returns the unsubscribe. */
+  watch(watcher: Watcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private notify(channel: string, changes: readonly Change[] | 'replaced'): void {
+    for (const watcher of this.watchers) watcher(channel, changes);
   }
 
   /** A read: like run, with no changes of its own. */
   read<T>(channel: string, fn: (ctx: DomainContext) => T): Promise<T> {
-    return this.run(channel, (ctx) => ({ result: fn(ctx), changes: [] }));
+    return this.run(channel, (ctx) => ({ result: fn(ctx), changes: [] }), true);
   }
 
   /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */
   async reset(channel: string): Promise<void> {
     await this.store.replace(channel, this.freshState(channel));
+    this.notify(channel, 'replaced');
   }
 
   async exportState(channel: string): Promise<{ format: string; channel: string; state: ChannelState }> {
@@ -186,6 +224,7 @@ export class Sandboxes {
     // the import is being written is tracked in the index of the state it ran on, never lost.
     await this.store.replace(channel, state);
     this.recordsOf(channel, state).warm();
+    this.notify(channel, 'replaced');
   }
 
   private context(channel: string, state: ChannelState): DomainContext {

@@ -12,7 +12,7 @@ import { allSimOrders, orderBody } from './helpers.ts';
  * of writes, and a restart must find exactly them.
  */
 
-const BIN = fileURLToPath(new URL('../bin/ax-sim.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../scripts/ax-sim.js', import.meta.url));
 const PRODUCT = '00000000-0000-4000-8000-000000000004'; // manual supplier: statuses stay put
 const children: ChildProcess[] = [];
 

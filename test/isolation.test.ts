@@ -344,6 +344,31 @@ const cases: Record<string, Case> = {
         next: null,
       }),
   },
+  listSimProducts: {
+    phase: 1,
+    run: async () => void (await sameAsFresh('GET', '/__sim/products?limit=1000')),
+  },
+  getSimInventory: {
+    phase: 1,
+    run: async () => {
+      for (const product of world.products) {
+        await sameAsFresh('GET', `/__sim/products/${product.code}/inventory?days=60`);
+      }
+    },
+  },
+  streamEvents: {
+    phase: 1,
+    run: async () => {
+      // B's events are B's own requests only (all reads so far): none of A's orders, refunds,
+      // registrations or questions, and as many requests as B made.
+      const answer = await call(B.key, 'GET', '/__sim/events');
+      expect(answer.status).toBe(200);
+      const events = (answer.body as { events: Array<{ type: string; data: { method: string } }> }).events;
+      expect(events.filter((e) => e.type !== 'request')).toEqual([]);
+      expect(events).toHaveLength(requestsOfB);
+      expect(new Set(events.map((e) => e.data.method))).toEqual(new Set(['GET']));
+    },
+  },
   getFaults: {
     phase: 1,
     run: async () => expect((await sameAsFresh('GET', '/__sim/faults')).body).toEqual({ rules: [] }),
@@ -436,6 +461,13 @@ const cases: Record<string, Case> = {
   deleteFaults: {
     phase: 2,
     run: async () => expect((await call(B.key, 'DELETE', '/__sim/faults')).status).toBe(200),
+  },
+  seedWorld: {
+    phase: 2,
+    run: async () => {
+      // B's demo world is B's alone (the loop checks A after every case).
+      expect((await call(B.key, 'POST', '/__sim/world', { seed: 2 })).status).toBe(200);
+    },
   },
   resetSandbox: {
     phase: 2,

@@ -11,7 +11,8 @@ import {
 import { CLOCK_LIMIT_MS, formatRfc3339 } from '../domain/time.ts';
 import type { ChannelState, Order, Question, Refund, Review } from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
-import type { FaultRules } from './faults.ts';
+import type { SharedFaults } from '../store/postgres/faults.ts';
+import type { FaultRule, FaultRules } from './faults.ts';
 import { answerOf } from './feedback.ts';
 import type { RequestJournal } from './request-journal.ts';
 import { type HandlerTable, partsOf } from './routes.ts';
@@ -25,7 +26,12 @@ import { type HandlerTable, partsOf } from './routes.ts';
 export interface ChannelTools {
   journal: RequestJournal;
   faults: FaultRules;
+  /** The same rules kept for every instance, when the store is shared. */
+  shared?: SharedFaults;
 }
+
+const setFaults = (tools: ChannelTools, input: unknown): FaultRule[] | Promise<FaultRule[]> =>
+  tools.shared ? tools.shared.set(input) : tools.faults.replace(input);
 
 type Body = Record<string, unknown>;
 
@@ -53,7 +59,7 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
 
     resetSandbox: async (request, sim) => {
       await sim.reset(request.channel.code);
-      tools(request.channel.code).faults.replace([]);
+      await setFaults(tools(request.channel.code), []);
       return { body: { status: 'ok' } };
     },
 
@@ -219,16 +225,22 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
       };
     },
 
-    getFaults: async (request) => ({ body: { rules: tools(request.channel.code).faults.list() } }),
+    getFaults: async (request) => {
+      await tools(request.channel.code).shared?.refresh();
+      return { body: { rules: tools(request.channel.code).faults.list() } };
+    },
 
     putFaults: async (request) => {
       const { body } = partsOf(request);
-      return { body: { rules: tools(request.channel.code).faults.replace(body.rules) } };
+      return { body: { rules: await setFaults(tools(request.channel.code), body.rules) } };
     },
 
-    deleteFaults: async (request) => ({ body: { rules: tools(request.channel.code).faults.replace([]) } }),
+    deleteFaults: async (request) => ({ body: { rules: await setFaults(tools(request.channel.code), []) } }),
 
-    exportState: async (request, sim) => ({ stream: await sim.exportStream(request.channel.code) }),
+    exportState: async (request, sim) => ({
+      stream: await sim.exportStream(request.channel.code),
+      type: 'application/json; charset=utf-8',
+    }),
 
     importState: async (request, sim) => {
       await sim.importState(request.channel.code, request.body);

@@ -60,6 +60,7 @@ export class RequestJournal {
   private readonly capacity: number;
   private readonly maxBytes: number;
   private readonly bodyBytes: number;
+  private readonly listeners = new Set<(entry: SentEntry) => void>();
 
   constructor(options: RequestJournalOptions | number = {}) {
     const o = typeof options === 'number' ? { capacity: options } : options;
@@ -77,7 +78,14 @@ export class RequestJournal {
     return this.bytes;
   }
 
+  /** Calls `listener` with every entry added from now on (the event stream); returns the unsubscribe. */
+  subscribe(listener: (entry: SentEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   add(entry: SentEntry): void {
+    for (const listener of this.listeners) listener(entry);
     const request = this.keep(entry.request_text ?? jsonText(entry.request_body));
     const payload = entry.response_payload;
     // A large answer kept as bytes (json-cache.ts) is not decoded whole just to keep its beginning.

@@ -11,8 +11,8 @@ import type { LoadedSpec, OperationSpec } from './spec.ts';
 export type Answer =
   | { status?: number; body: unknown }
   | { status?: number; json: Buffer }
-  /** A JSON body streamed as it is built (a large export). */
-  | { status?: number; stream: Readable };
+  /** A long-lived answer (the event stream): sent as it is written, with this content type. */
+  | { status?: number; stream: Readable; type: string; headers?: Record<string, string> };
 
 export type Handler = (request: FastifyRequest, sim: Sandboxes) => Promise<Answer>;
 export type HandlerTable = Record<string, Handler>;
@@ -71,7 +71,11 @@ export function registerOperations(
         handler: async (request, reply) => {
           const answer = await handler(request, sim);
           reply.code(answer.status ?? op.successStatus);
-          if ('stream' in answer) return reply.type('application/json; charset=utf-8').send(answer.stream);
+          if ('stream' in answer)
+            return reply
+              .headers(answer.headers ?? {})
+              .type(answer.type)
+              .send(answer.stream);
           return 'json' in answer
             ? reply.type('application/json; charset=utf-8').send(answer.json)
             : reply.send(answer.body);

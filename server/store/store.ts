@@ -17,12 +17,35 @@ export interface Store {
    * any concurrency. Changes applied through `tx.apply` are kept even when `fn` throws afterwards: each
    * `apply` call is one complete step (e.g. due supplier actions, then the request's own change).
    */
-  transact<T>(channel: string, fn: (tx: Transaction) => T): Promise<T>;
+  transact<T>(channel: string, fn: (tx: Transaction) => T, options?: TransactOptions): Promise<T>;
   /** Replaces the channel's whole state (reset, import), durably. */
   replace(channel: string, state: ChannelState): Promise<void>;
   /** Waits for every pending write, then releases files. */
   close(): Promise<void>;
+  /**
+   * Optional, for stores shared by several processes: `listener` hears of every change to a channel's
+   * state that did not come from this process's own `transact` calls as they returned — changes folded in
+   * from other instances, changes taken back because their commit failed, and whole states loaded anew
+   * (another instance's reset or import) — so that what is derived from the state (the supplier schedule
+   * index) can follow. A store whose state only this process changes never calls it.
+   */
+  watch?(listener: StoreListener): void;
 }
+
+export interface TransactOptions {
+  /**
+   * A hint that `fn` is expected to apply nothing (a read). A shared store may then run it without taking
+   * the channel's lock; when `fn` applies changes after all (supplier actions fallen due), the store runs
+   * it again under the lock. Other stores ignore it.
+   */
+  read?: boolean;
+}
+
+export type StoreEvent =
+  | { kind: 'changes'; changes: readonly Change[] }
+  | { kind: 'replaced'; state: ChannelState };
+
+export type StoreListener = (channel: string, event: StoreEvent) => void;
 
 export interface Transaction {
   /**
