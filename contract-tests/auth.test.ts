@@ -12,7 +12,7 @@ import {
 } from './support/world.ts';
 
 /**
- * Authentication (fact sheet §1.3): every operation answers 403 with the documented message to an
+ * Authentication (as the vendor documents it): every operation answers 403 with the documented message to an
  * unknown API key — before it looks at the path or the body — and `Channel: Code` must match the key.
  */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_TICKET, TOUR } from './support/families.ts';
+import { DAY_TICKET, type Family, type InventoryEntry, TOUR } from './support/families.ts';
 import {
   client,
   currentEntry,
@@ -10,6 +10,22 @@ import {
   placeUndecidedOrder,
   rejection,
 } from './support/world.ts';
+
+const DAY_MS = 86_400_000;
+/** The Korean calendar date (UTC+9, no daylight saving time) at `ms`: the spec's "today". */
+const koreanDate = (ms: number) => new Date(ms + 9 * 3_600_000).toISOString().slice(0, 10);
+
+/** Every date a product's inventory lists (all options, all pages). */
+async function listedDates(family: Family, productCode: string): Promise<string[]> {
+  const dates = new Set<string>();
+  for (let page = 1; page < 50; page++) {
+    const byOption = await family.inventory(client, productCode, { page, page_size: 100 });
+    const entries = Object.values(byOption).flat() as InventoryEntry[];
+    if (entries.length === 0) break;
+    for (const e of entries) dates.add(e.date);
+  }
+  return [...dates].sort();
+}
 
 /**
  * The simulator's control API (openapi/simulator.yaml), and the vendor-API statuses after the supplier
@@ -32,6 +48,38 @@ describe('health and clock', () => {
     expect(Date.parse(after.now) - Date.parse(before.now)).toBeGreaterThanOrEqual(90_000);
     const read = (await client.getClock()).data;
     expect(read.offset_seconds).toBe(after.offset_seconds);
+  });
+
+  it('advanceClock › the inventory window rolls: first date ≥ the new Korean today, same length (getDayTicketInventory)', async (ctx) => {
+    needsWrites(ctx);
+    needsControl(ctx);
+    const { codes } = await DAY_TICKET.listProducts(client, { page: 1, page_size: 5 });
+    const before = await listedDates(DAY_TICKET, codes[0]!);
+    const after = (await client.advanceClock({ body: { seconds: 2 * 86_400 } })).data;
+    const today = koreanDate(Date.parse(after.now));
+    const moved = await listedDates(DAY_TICKET, codes[0]!);
+    expect(moved[0]! >= today, `${moved[0]} is before today, ${today}`).toBe(true);
+    expect(moved[0]! > before[0]!).toBe(true);
+    expect(moved.length).toBe(before.length);
+  });
+
+  it('advanceClock › after the use time the supplier checks travelers in: Used, and cancelTourTicket is refused', async (ctx) => {
+    needsWrites(ctx);
+    needsControl(ctx);
+    const placed = await placeUndecidedOrder(TOUR, 1);
+    const code = placed.line.ax_order_code;
+    await client.actAsSupplierOnOrder({ path: { ax_order_code: code }, body: { action: 'confirm' } });
+    const { entry } = placed.choice;
+    // The tour's start in Korea (UTC+9), as an instant.
+    const start = Date.parse(`${entry.date}T${entry.start_time}:00+09:00`);
+    const now = Date.parse((await client.getClock()).data.now);
+    await client.advanceClock({ body: { seconds: Math.ceil((start - now) / 1000) + 60 } });
+    const ticket = placed.line.tickets[0]!.ax_ticket_code;
+    const { data } = await client.listSimOrders();
+    const order = data.orders.find((o) => o.ax_order_code === code)!;
+    expect(order.tickets.map((t) => t.ax_ticket_status)).toEqual(['Used']);
+    await rejection(TOUR.cancelTicket(client, code, ticket, { status: 'Traveler canceled' }), 400);
+    expect(start - now).toBeLessThan(120 * DAY_MS);
   });
 
   it('advanceClock › 400 for negative seconds, and the clock stays', async (ctx) => {

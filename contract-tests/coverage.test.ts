@@ -10,12 +10,14 @@ import { axCloudOperationIds, contractOperations } from './support/spec.ts';
  */
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
+// The suite also runs built (dist/contract-tests/*.test.js, by `ax-sim contract` from an install).
+const SUFFIX = import.meta.url.endsWith('.ts') ? '.test.ts' : '.test.js';
 /** `it('opId › …'` / `test("opId › …"` / `it.skip(`…` — a literal title starting with an identifier and ›. */
 const TITLE = /\b(?:it|test)(?:\.\w+)*\(\s*(['"`])([A-Za-z_]\w*) ›/g;
 
 function titledOperations(): Map<string, string[]> {
   const byOperation = new Map<string, string[]>();
-  for (const file of readdirSync(DIR).filter((f) => f.endsWith('.test.ts') && f !== 'coverage.test.ts')) {
+  for (const file of readdirSync(DIR).filter((f) => f.endsWith(SUFFIX) && f !== `coverage${SUFFIX}`)) {
     const text = readFileSync(`${DIR}/${file}`, 'utf8');
     for (const match of text.matchAll(TITLE)) {
       const id = match[2]!;

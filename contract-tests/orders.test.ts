@@ -7,6 +7,7 @@ import {
   client,
   currentEntry,
   expectVendorError,
+  lineMessages,
   MESSAGES,
   needsWrites,
   orderBody,
@@ -160,7 +161,9 @@ async function refusesMoreThanRemains(ctx: TestContext, family: Family) {
   const mappingCode = await register(family, choice.productCode, choice.detail);
   const before = await currentEntry(choice);
   const tooMany = before.remain_quantity + 1;
-  await rejection(family.createOrder(client, orderBody(choice, mappingCode, tooMany)), 400);
+  const error = await rejection(family.createOrder(client, orderBody(choice, mappingCode, tooMany)), 400);
+  // The entry and the quantity together: the line's non_field_errors.
+  lineMessages(error.body, 'options', 0, 1, 'non_field_errors');
   expect(await currentEntry(choice), 'the entry after a refused order').toEqual(before);
 }
 
@@ -169,9 +172,7 @@ async function unknownMappingCode(ctx: TestContext, family: Family) {
   const choice = await chooseOrderable(family, 1);
   const before = await currentEntry(choice);
   const error = await rejection(family.createOrder(client, orderBody(choice, unknownCode(), 1)), 400);
-  expect(Object.keys(error.body as object), JSON.stringify(error.body)).toEqual([
-    'channel_product_mapping_code',
-  ]);
+  lineMessages(error.body, 'options', 0, 1, 'channel_product_mapping_code');
   expect(await currentEntry(choice)).toEqual(before);
 }
 
@@ -193,7 +194,49 @@ async function unknownOptionCode(ctx: TestContext, family: Family) {
     family.createOrder(client, orderBody({ ...choice, optionCode: unknownCode() }, mappingCode, 1)),
     400,
   );
-  expect(Object.keys(error.body as object), JSON.stringify(error.body)).toEqual(['option_code']);
+  lineMessages(error.body, 'options', 0, 1, 'option_code');
+}
+
+/** A field of the nested `order` object is answered nested: `{"order": {"currency": ["…"]}}`. */
+async function nestsNestedObjectErrors(family: Family) {
+  const choice = await chooseOrderable(family, 1);
+  const body = orderBody(choice, unknownCode(), 1);
+  const error = await rejection(
+    family.createOrder(client, { ...body, order: { ...body.order, currency: 'EUR' as 'KRW' } }),
+    400,
+  );
+  const order = (error.body as Record<string, unknown>).order as Record<string, string[]>;
+  expect(order, JSON.stringify(error.body)).toEqual({ currency: [expect.any(String)] });
+  expect(order.currency![0]!.startsWith(MESSAGES.invalidChoice('EUR')), order.currency![0]).toBe(true);
+}
+
+/** Errors of the second option line: a list with `{}` for the first, valid, one. */
+async function answersListElements(ctx: TestContext, family: Family) {
+  needsWrites(ctx);
+  const choice = await chooseOrderable(family, 1);
+  const mappingCode = await register(family, choice.productCode, choice.detail);
+  const body = orderBody(choice, mappingCode, 1);
+  const [line] = body.options;
+  const two = { ...body, options: [line!, { ...line!, quantity: 'x' as unknown as number }] };
+  const error = await rejection(family.createOrder(client, two), 400);
+  expect(error.body).toEqual({ options: [{}, { quantity: [MESSAGES.invalidInteger] }] });
+}
+
+/** A date before today (Korea time): refused on the line's `inventory_at`, stock unchanged. */
+async function refusesPastDates(ctx: TestContext, family: Family) {
+  needsWrites(ctx);
+  const choice = await chooseOrderable(family, 1);
+  const mappingCode = await register(family, choice.productCode, choice.detail);
+  const before = await currentEntry(choice);
+  const koreanToday = Date.parse(new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10));
+  const past = new Date(koreanToday - 2 * 86_400_000).toISOString().slice(0, 10);
+  const inventoryAt = `${past}${choice.inventoryAt.slice(10)}`;
+  const error = await rejection(
+    family.createOrder(client, orderBody({ ...choice, inventoryAt }, mappingCode, 1)),
+    400,
+  );
+  lineMessages(error.body, 'options', 0, 1, 'inventory_at');
+  expect(await currentEntry(choice)).toEqual(before);
 }
 
 async function repeatedRequestIsIdempotent(ctx: TestContext, family: Family) {
@@ -244,6 +287,12 @@ describe('tour orders', () => {
     repeatedRequestIsIdempotent(ctx, TOUR));
   it('createTourOrder › 400 이 필드는 필수 항목입니다. naming each missing field', () =>
     namesMissingFields(TOUR));
+  it('createTourOrder › 400 nests the errors of a nested object ({"order": {"currency": […]}})', () =>
+    nestsNestedObjectErrors(TOUR));
+  it('createTourOrder › 400 answers a list as a list, {} for each valid element', (ctx) =>
+    answersListElements(ctx, TOUR));
+  it("createTourOrder › 400 on the line's inventory_at for a date that has passed, stock unchanged", (ctx) =>
+    refusesPastDates(ctx, TOUR));
   it('getTourOrderConfirm › a one-element list with the order and its status', (ctx) =>
     confirmsAsOneElementList(ctx, TOUR));
   it('getTourOrderConfirm › 404 찾을 수 없습니다. for an unknown order', () => unknownOrder(TOUR));
@@ -276,6 +325,12 @@ describe('day-ticket orders', () => {
     repeatedRequestIsIdempotent(ctx, DAY_TICKET));
   it('createDayTicketOrder › 400 이 필드는 필수 항목입니다. naming each missing field', () =>
     namesMissingFields(DAY_TICKET));
+  it('createDayTicketOrder › 400 nests the errors of a nested object ({"order": {"currency": […]}})', () =>
+    nestsNestedObjectErrors(DAY_TICKET));
+  it('createDayTicketOrder › 400 answers a list as a list, {} for each valid element', (ctx) =>
+    answersListElements(ctx, DAY_TICKET));
+  it("createDayTicketOrder › 400 on the line's inventory_at for a date that has passed, stock unchanged", (ctx) =>
+    refusesPastDates(ctx, DAY_TICKET));
   it('getDayTicketOrderConfirm › a one-element list with the order and its status', (ctx) =>
     confirmsAsOneElementList(ctx, DAY_TICKET));
   it('getDayTicketOrderConfirm › 404 찾을 수 없습니다. for an unknown order', () => unknownOrder(DAY_TICKET));

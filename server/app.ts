@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import fastifyCors from '@fastify/cors';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { DEFAULT_COUNTS, generateCatalog, loadCatalogFile } from '../fixtures/catalog.ts';
 import { indexCatalog } from './domain/context.ts';
 import {
@@ -19,15 +18,21 @@ import {
 } from './domain/errors.ts';
 import type { Catalog } from './domain/types.ts';
 import { authenticate } from './http/auth.ts';
+import { registerConsole } from './http/console.ts';
+import { consoleApiHandlers } from './http/console-api.ts';
 import { type ChannelTools, controlHandlers } from './http/control.ts';
+import { registerDocs } from './http/docs.ts';
+import { attachEvents, ChannelEvents, eventHandlers } from './http/events.ts';
 import { FaultRules } from './http/faults.ts';
 import { feedbackHandlers } from './http/feedback.ts';
 import { orderHandlers } from './http/orders.ts';
 import { productHandlers } from './http/products.ts';
 import { RequestJournal } from './http/request-journal.ts';
+import { addRequestLog, type RequestLogEntry } from './http/request-log.ts';
 import { type HandlerTable, registerOperations } from './http/routes.ts';
 import { AX_CLOUD_SPEC, type LoadedSpec, loadSpec, SIMULATOR_SPEC } from './http/spec.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan, validationError, validatorCompiler } from './http/validation.ts';
+import { packageFile } from './package-files.ts';
 import { type ChannelConfig, DEFAULT_CHANNELS, Sandboxes } from './sandbox.ts';
 import { FileStore } from './store/file.ts';
 import { MemoryStore } from './store/memory.ts';
@@ -35,9 +40,9 @@ import { SharedFaults } from './store/postgres/faults.ts';
 import { isPostgresUrl, PgStore } from './store/postgres/store.ts';
 import { StoreError } from './store/store.ts';
 
-export const VERSION: string = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-).version;
+export type { RequestLogEntry } from './http/request-log.ts';
+
+export const VERSION: string = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')).version;
 
 export interface SimulatorOptions {
   /** A catalogue to serve; otherwise one is loaded from `fixtures` or generated from `seed`. */
@@ -54,6 +59,11 @@ export interface SimulatorOptions {
   control?: boolean;
   /** When set, control calls also need `X-Sim-Admin: <adminKey>`. */
   adminKey?: string;
+  /**
+   * Text kept by each channel's request journal (`GET /__sim/journal`) at most, in bytes (default
+   * 4 MiB); each body is kept up to 16 KiB.
+   */
+  journalBytes?: number;
   /** Fold a channel's journal into a snapshot past this many bytes. */
   compactBytes?: number;
   /** Request bodies larger than this are refused with 413. */
@@ -65,7 +75,19 @@ export interface SimulatorOptions {
   requestTimeoutMs?: number;
   /** A connection on which nothing arrives for this long is closed (default 60 s). */
   connectionTimeoutMs?: number;
+  /**
+   * Fastify's pino logger, JSON lines: with it, one structured line per answered request (the fields of
+   * `RequestLogEntry`) instead of Fastify's two.
+   */
   logger?: boolean;
+  /** Called once per answered request (what `ax-sim serve --log` prints). */
+  requestLog?: (entry: RequestLogEntry) => void;
+  /**
+   * CORS for every route, preflight included (default true), so a page on another origin — the docs UI
+   * served elsewhere, a channel's own front end in development — can call the simulator. Credentials
+   * are a header, never a cookie, so any origin may be allowed.
+   */
+  cors?: boolean;
   /** The real clock, for tests. */
   realNow?: () => number;
 }
@@ -77,6 +99,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     sentPayload?: unknown;
+    bodyText?: string;
   }
 }
 
@@ -92,6 +115,9 @@ export function simulatorSpecs() {
  * the spec. Returns the app ready to `listen` (or to `inject` in tests).
  */
 export async function buildSimulator(options: SimulatorOptions = {}): Promise<FastifyInstance> {
+  if (options.adminKey !== undefined && options.adminKey.trim() === '') {
+    throw new Error('adminKey is empty: an empty X-Sim-Admin header would open the control API');
+  }
   const catalog =
     options.catalog ??
     (options.fixtures
@@ -130,6 +156,8 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     logger: options.logger ?? false,
+    // With the logger, one line per request comes from the request log below, not Fastify's two.
+    ...(options.logger === true && { logController: new LogController({ disableRequestLogging: true }) }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     connectionTimeout: options.connectionTimeoutMs ?? 60_000,
     requestTimeout,
@@ -147,6 +175,17 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     },
   });
   app.decorate('sim', sim);
+  if (options.cors !== false) {
+    await app.register(fastifyCors, {
+      origin: '*',
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      maxAge: 600,
+    });
+  }
+  const requestLog =
+    options.requestLog ??
+    (options.logger ? (entry: RequestLogEntry) => app.log.info(entry, 'request') : undefined);
+  if (requestLog) addRequestLog(app, requestLog);
   // The vendor takes JSON only: other content types get 415, not a string body.
   app.removeContentTypeParser('text/plain');
   // Fastify's JSON parser (prototype poisoning refused), plus a nesting limit checked before anything
@@ -157,7 +196,11 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     parseJsonBody(request, body as string, (error, value) => {
       if (error) done(error, undefined);
       else if (nestedDeeperThan(value, MAX_JSON_DEPTH)) done(tooDeep(), undefined);
-      else done(null, value);
+      else {
+        // The text as received, for the request journal (which keeps at most its beginning).
+        request.bodyText = body as string;
+        done(null, value);
+      }
     });
   });
   app.setValidatorCompiler(validatorCompiler());
@@ -167,10 +210,13 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
       const faults = new FaultRules();
       // On PostgreSQL every instance fires the same rules; the request journal stays this instance's.
       const shared = store instanceof PgStore ? new SharedFaults(store, c.code, faults) : undefined;
-      return [c.code, { journal: new RequestJournal(), faults, shared }];
+      return [c.code, { journal: new RequestJournal({ maxBytes: options.journalBytes }), faults, shared }];
     }),
   );
   const toolsOf = (channel: string) => tools.get(channel)!;
+  const events = new ChannelEvents();
+  for (const [channel, { journal }] of tools) journal.subscribe(events.journalListener(channel));
+  attachEvents(app, events, sim);
 
   // On PostgreSQL a request's first sync (below, before its faults are matched) also serves its reads.
   if (store instanceof PgStore) app.addHook('onRequest', (_request, _reply, done) => store.enter(done));
@@ -204,32 +250,28 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
       path: request.url,
       status: reply.statusCode,
       request_body: request.body ?? null,
+      request_text: request.body === undefined ? undefined : request.bodyText,
       response_payload: request.sentPayload,
+      response_type: reply.getHeader('content-type') as string | undefined,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
     });
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error, request.body);
+    const { schema, config } = request.routeOptions;
+    const apiError = toApiError(error, request.body, schema?.body, config.api);
     if (apiError.status >= 500) request.log.error(error);
     return reply.code(apiError.status).send(apiError.body);
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(notFound().body));
 
   const { axCloud, simulator } = simulatorSpecs();
-  await app.register(fastifySwagger, {
-    mode: 'static',
-    specification: { document: axCloud.document as never },
+  await registerDocs(app, {
+    axCloud,
+    simulator,
+    channels: options.channels ?? DEFAULT_CHANNELS,
+    control: options.control !== false,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  const axCloudYaml = readFileSync(AX_CLOUD_SPEC, 'utf8');
-  const simulatorYaml = readFileSync(SIMULATOR_SPEC, 'utf8');
-  app.get('/openapi.json', async () => axCloud.document);
-  app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(axCloudYaml));
-  app.get('/openapi/simulator.json', async () => simulator.document);
-  app.get('/openapi/simulator.yaml', async (_request, reply) =>
-    reply.type('application/yaml').send(simulatorYaml),
-  );
 
   const channelApi: HandlerTable = { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
   registerOperations(app, axCloud, channelApi, sim, 'channel');
@@ -237,12 +279,14 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     registerOperations(
       app,
       simulator,
-      controlHandlers(toolsOf, VERSION),
+      { ...controlHandlers(toolsOf, VERSION), ...consoleApiHandlers(), ...eventHandlers(events) },
       sim,
       'control',
       (id) => id === 'getHealth',
     );
   }
+
+  registerConsole(app);
 
   app.addHook('onClose', async () => {
     await store.close();
@@ -255,10 +299,23 @@ export function channelHandlers(): HandlerTable {
   return { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
 }
 
-function toApiError(error: FastifyError & { validationContext?: string }, body: unknown): ApiError {
+function toApiError(
+  error: FastifyError & { validationContext?: string },
+  body: unknown,
+  bodySchema?: unknown,
+  api?: 'channel' | 'control',
+): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) {
-    return validationError(error.validationContext as 'body', error.validation as never, body);
+    // The channel API nests errors as the vendor's DRF does; the control API keeps its documented flat shape.
+    const shape = api === 'control' ? 'flat' : 'nested';
+    return validationError(
+      error.validationContext as 'body',
+      error.validation as never,
+      body,
+      bodySchema,
+      shape,
+    );
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

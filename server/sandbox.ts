@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
 import { fieldError } from './domain/errors.ts';
 import { stateProblems } from './domain/state-schema.ts';
 import { applyDue } from './domain/supplier.ts';
-import { CLOCK_LIMIT_MS, formatDate } from './domain/time.ts';
+import { CLOCK_LIMIT_MS, calendarDate } from './domain/time.ts';
 import {
   type Change,
   type ChannelState,
@@ -11,12 +12,17 @@ import {
   emptyState,
   type ScheduledAction,
 } from './domain/types.ts';
-import type { Store, Transaction } from './store/store.ts';
+import { stateDocumentStream } from './http/state-export.ts';
+import { RecordIndex, type StateCapture } from './record-index.ts';
+import { type Store, StoreError, type Transaction } from './store/store.ts';
 
 export interface ChannelConfig {
   code: string;
   apiKey: string;
 }
+
+/** Hears a channel's committed changes, or `'replaced'` when the whole sandbox was reset or imported. */
+export type Watcher = (channel: string, changes: readonly Change[] | 'replaced') => void;
 
 export const DEFAULT_CHANNELS: readonly ChannelConfig[] = [
   { code: 'demo-channel', apiKey: 'demo-key' },
@@ -48,7 +54,9 @@ export class Sandboxes {
   private readonly describe: (channel: string) => string;
   private readonly keyDigests: Array<{ digest: Buffer; channel: ChannelConfig }>;
   private readonly schedules = new Map<string, ScheduleIndex>();
+  private readonly records = new Map<string, RecordIndex>();
   private readonly recentDigests = new Map<string, Buffer>();
+  private readonly watchers = new Set<Watcher>();
 
   constructor(options: SandboxesOptions) {
     this.store = options.store;
@@ -59,9 +67,14 @@ export class Sandboxes {
     this.keyDigests = options.channels.map((channel) => ({ digest: digest(channel.apiKey), channel }));
     // A shared store tells of changes made elsewhere (another instance, a commit taken back): the
     // schedule index follows them, so that supplier actions another instance scheduled fall due here too.
+    // A new state object (event.kind 'replaced') gets new indexes on its first transaction (scheduleOf).
     this.store.watch?.((channel, event) => {
-      if (event.kind === 'replaced') this.schedules.set(channel, new ScheduleIndex(event.state));
-      else this.schedules.get(channel)?.track(event.changes);
+      if (event.kind === 'replaced') {
+        this.notify(channel, 'replaced');
+        return;
+      }
+      this.schedules.get(channel)?.track(event.changes);
+      this.records.get(channel)?.after(event.changes);
     });
   }
 
@@ -77,6 +90,7 @@ export class Sandboxes {
         );
       }
       this.schedules.set(code, new ScheduleIndex(state));
+      this.records.set(code, new RecordIndex(state).warm());
     }
   }
 
@@ -95,11 +109,18 @@ export class Sandboxes {
    * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
    */
   run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>, read = false): Promise<T> {
+    // The step's change lists, kept as lists: a long clock advance can hold hundreds of thousands.
+    const committed: Array<readonly Change[]> = [];
     const step = (tx: Transaction): T => {
-      const schedule = this.scheduleOf(channel);
+      committed.length = 0;
+      const schedule = this.scheduleOf(channel, tx.state);
+      const records = this.recordsOf(channel, tx.state);
       const apply = (changes: readonly Change[]) => {
+        records.before(changes);
         tx.apply(changes);
         schedule.track(changes);
+        records.after(changes);
+        if (this.watchers.size > 0 && changes.length > 0) committed.push(changes);
       };
       const ctx = this.context(channel, tx.state);
       const due = schedule.due(tx.state, ctx.now);
@@ -108,7 +129,33 @@ export class Sandboxes {
       apply(outcome.changes);
       return outcome.result;
     };
-    return this.store.transact(channel, step, { read });
+    const running = this.store.transact(channel, step, { read });
+    const done = running.catch((error: unknown) => {
+      // A write the store could not make durable was undone there — perhaps with schedule entries this
+      // index had already handed out: rebuild it from the state as it is now.
+      if (error instanceof StoreError) {
+        this.schedules.delete(channel);
+        this.records.delete(channel);
+      }
+      throw error;
+    });
+    if (this.watchers.size === 0) return done;
+    // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
+    return done.then((result) => {
+      if (committed.length > 0)
+        this.notify(channel, committed.length === 1 ? committed[0]! : committed.flat());
+      return result;
+    });
+  }
+
+  /** Tells `watcher` of every committed change (or whole-sandbox replacement); returns the unsubscribe. */
+  watch(watcher: Watcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private notify(channel: string, changes: readonly Change[] | 'replaced'): void {
+    for (const watcher of this.watchers) watcher(channel, changes);
   }
 
   /** A read: like run, with no changes of its own. */
@@ -118,14 +165,48 @@ export class Sandboxes {
 
   /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */
   async reset(channel: string): Promise<void> {
-    const state = this.freshState(channel);
-    await this.store.replace(channel, state);
-    this.schedules.set(channel, new ScheduleIndex(state));
+    await this.store.replace(channel, this.freshState(channel));
+    this.notify(channel, 'replaced');
   }
 
   async exportState(channel: string): Promise<{ format: string; channel: string; state: ChannelState }> {
     const state = await this.read(channel, (ctx) => structuredClone(ctx.state));
     return { format: STATE_FORMAT, channel, state };
+  }
+
+  /**
+   * The channel's world as `exportState` gives it, streamed (`GET /__sim/state`): the state is captured
+   * at one instant and serialised a slice at a time, so that a state of any size is exported without
+   * holding up the other channels.
+   */
+  async exportStream(channel: string): Promise<Readable> {
+    let capture: StateCapture | undefined;
+    try {
+      await this.read(channel, (ctx) => {
+        capture = this.recordsOf(channel, ctx.state).capture();
+      });
+    } catch (error) {
+      // What the read saw did not reach the disk: no export of it, and nothing more to track.
+      capture?.close();
+      throw error;
+    }
+    return stateDocumentStream(STATE_FORMAT, channel, capture!);
+  }
+
+  /**
+   * One page of a collection, newest first: records `offset` to `offset + limit`, mapped, with how many
+   * there are and the offset of the next page (null on the last). Costs the page, not the collection.
+   */
+  page<T, R>(
+    channel: string,
+    collection: keyof ChannelState,
+    limit: number,
+    offset: number,
+    map: (record: T) => R,
+  ): Promise<{ items: R[]; count: number; next: number | null }> {
+    return this.read(channel, (ctx) =>
+      this.recordsOf(channel, ctx.state).newestFirst(collection, limit, offset, map),
+    );
   }
 
   /** Replaces the channel's world with an exported one (possibly another channel's export). */
@@ -138,10 +219,12 @@ export class Sandboxes {
         '가상 시계가 9000-01-01T00:00:00Z를 넘습니다. (state.meta.meta.clockOffsetMs puts the virtual clock past 9000-01-01T00:00:00Z)',
       );
     }
-    // Everything that can refuse the document runs before the state is replaced.
-    const schedule = new ScheduleIndex(state);
+    // Everything that can refuse the document has run: replace. No schedule is installed here — the
+    // first transaction on the new state builds the index from it (scheduleOf), so whatever runs while
+    // the import is being written is tracked in the index of the state it ran on, never lost.
     await this.store.replace(channel, state);
-    this.schedules.set(channel, schedule);
+    this.recordsOf(channel, state).warm();
+    this.notify(channel, 'replaced');
   }
 
   private context(channel: string, state: ChannelState): DomainContext {
@@ -153,7 +236,7 @@ export class Sandboxes {
     return emptyState({
       channel,
       catalogId: this.catalog.catalog.id,
-      anchorDate: formatDate(now),
+      anchorDate: calendarDate(now),
       clockOffsetMs: 0,
       createdAt: new Date(now).toISOString(),
     });
@@ -174,10 +257,28 @@ export class Sandboxes {
     return found;
   }
 
-  private scheduleOf(channel: string): ScheduleIndex {
-    const schedule = this.schedules.get(channel);
-    if (!schedule) throw new Error(`channel ${channel} was not opened`);
+  /**
+   * The schedule index of the state a transaction runs on. An index belongs to one state object: after
+   * a reset or import (a new state), or after a failed write was undone, it is rebuilt from the state,
+   * whatever the order in which the replacement and other requests interleave.
+   */
+  private scheduleOf(channel: string, state: ChannelState): ScheduleIndex {
+    let schedule = this.schedules.get(channel);
+    if (schedule?.state !== state) {
+      schedule = new ScheduleIndex(state);
+      this.schedules.set(channel, schedule);
+    }
     return schedule;
+  }
+
+  /** The record index of the state a transaction runs on (see scheduleOf for when it is rebuilt). */
+  private recordsOf(channel: string, state: ChannelState): RecordIndex {
+    let records = this.records.get(channel);
+    if (records?.state !== state) {
+      records = new RecordIndex(state);
+      this.records.set(channel, records);
+    }
+    return records;
   }
 }
 
@@ -228,8 +329,10 @@ function parseStateDocument(document: unknown, catalogId: string): ChannelState 
  */
 class ScheduleIndex {
   private heap: Array<{ at: number; key: string }> = [];
+  readonly state: ChannelState;
 
   constructor(state: ChannelState) {
+    this.state = state;
     for (const [key, action] of Object.entries(state.schedule)) this.push(action.at, key);
   }
 

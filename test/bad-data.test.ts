@@ -144,7 +144,7 @@ describe('bad data on disk stops `ax-sim serve`', () => {
       const dir = copyOfTemplate();
       const file = path.join(dir, 'demo-channel.json');
       writeFileSync(file, content);
-      await expectRefusal(['--data', dir], file, /is not an ax-sim-channel\/1 snapshot/, dir);
+      await expectRefusal(['--data', dir], file, /is not an ax-sim-channel\/2 snapshot/, dir);
     }
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAxCloudClient } from '../client/index.ts';
 import { buildSimulator } from '../server/app.ts';
-import { killStarted, serveCli } from './support/cli.ts';
+import { killStarted, runCli, serveCli } from './support/cli.ts';
 import { operation, specOperations } from './support/openapi.ts';
 
 /**
@@ -84,7 +84,14 @@ describe('`ax-sim serve` flags', () => {
   });
 
   it('on a non-loopback host with --admin-key K, control calls need X-Sim-Admin: K and the channel key', async () => {
-    const server = await serveCli(['--data', ':memory:', '--host', '0.0.0.0', '--admin-key', 'K-123']);
+    const server = await serveCli([
+      '--data',
+      ':memory:',
+      '--host',
+      '0.0.0.0',
+      '--admin-key',
+      'K-123-4567-89ab-cdef',
+    ]);
     expect(server.stdout()).toMatch(/control API: http:\/\/\S+\/__sim \(needs X-Sim-Admin\)/);
     for (const request of controlRequests()) {
       const id = request.operationId;
@@ -95,14 +102,14 @@ describe('`ax-sim serve` flags', () => {
       for (const headers of [
         A,
         { ...A, 'x-sim-admin': 'wrong' },
-        { ...A, 'x-sim-admin': 'k-123' },
-        { 'x-sim-admin': 'K-123' },
+        { ...A, 'x-sim-admin': 'k-123-4567-89ab-cdef' },
+        { 'x-sim-admin': 'K-123-4567-89ab-cdef' },
       ]) {
         const answer = await send(server.baseUrl, request, headers);
         expect(answer.status, `${id} ${JSON.stringify(headers)}`).toBe(403);
         expect(answer.data).toEqual({ detail: '이 작업을 수행할 권한(permission)이 없습니다.' });
       }
-      const answer = await send(server.baseUrl, request, { ...A, 'x-sim-admin': 'K-123' });
+      const answer = await send(server.baseUrl, request, { ...A, 'x-sim-admin': 'K-123-4567-89ab-cdef' });
       expect([200, 201, 400, 404], `${id}: ${answer.status} ${answer.rawBody}`).toContain(answer.status);
     }
     // The channel API never asks for the admin key.
@@ -119,12 +126,14 @@ describe('`ax-sim serve` flags', () => {
 
   it('AX_SIM_ADMIN_KEY works like --admin-key', async () => {
     const server = await serveCli(['--data', ':memory:', '--host', '0.0.0.0'], {
-      AX_SIM_ADMIN_KEY: 'from-env',
+      AX_SIM_ADMIN_KEY: 'from-env-4567-89ab-cdef',
     });
     expect(server.stdout()).toContain('(needs X-Sim-Admin)');
     const clock = { operationId: 'getClock', method: 'GET', url: '/__sim/clock', body: undefined };
     expect((await send(server.baseUrl, clock, A)).status).toBe(403);
-    expect((await send(server.baseUrl, clock, { ...A, 'x-sim-admin': 'from-env' })).status).toBe(200);
+    expect(
+      (await send(server.baseUrl, clock, { ...A, 'x-sim-admin': 'from-env-4567-89ab-cdef' })).status,
+    ).toBe(200);
   });
 
   it('on loopback, the control API is on with the channel key alone', async () => {
@@ -133,6 +142,57 @@ describe('`ax-sim serve` flags', () => {
     const clock = { operationId: 'getClock', method: 'GET', url: '/__sim/clock', body: undefined };
     expect((await send(server.baseUrl, clock, A)).status).toBe(200);
     expect((await send(server.baseUrl, clock, {})).status).toBe(403);
+  });
+});
+
+describe('admin key checks at start-up', () => {
+  it('refuses an empty or blank key, from the flag or the environment, before listening', async () => {
+    for (const [args, env, source] of [
+      [['--admin-key', ''], {}, '--admin-key'],
+      [['--admin-key', '   '], {}, '--admin-key'],
+      [[], { AX_SIM_ADMIN_KEY: '' }, 'AX_SIM_ADMIN_KEY'],
+      [['--host', '0.0.0.0'], { AX_SIM_ADMIN_KEY: ' \t' }, 'AX_SIM_ADMIN_KEY'],
+    ] as const) {
+      const result = await runCli(['serve', '--port', '0', '--data', ':memory:', ...args], env);
+      const where = JSON.stringify({ args, env });
+      expect(result.code, where).toBe(1);
+      expect(result.stdout, where).not.toContain('listening');
+      expect(result.stderr, where).toContain(`${source} is empty`);
+    }
+  });
+
+  it('on a non-loopback host, refuses a key shorter than 16 characters; accepts one of 16', async () => {
+    const short = await runCli([
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      ':memory:',
+      '--host',
+      '0.0.0.0',
+      '--admin-key',
+      'short-key',
+    ]);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain(
+      '--admin-key is 9 characters long; on a non-loopback host (0.0.0.0) it must be at least 16',
+    );
+    const server = await serveCli([
+      '--data',
+      ':memory:',
+      '--host',
+      '0.0.0.0',
+      '--admin-key',
+      '0123456789abcdef',
+    ]);
+    expect(server.stdout()).toContain('(needs X-Sim-Admin)');
+    // On loopback a short key is fine: the control API is reachable from this machine only.
+    const local = await serveCli(['--data', ':memory:', '--admin-key', 'k']);
+    expect(local.stdout()).toContain('(needs X-Sim-Admin)');
+  });
+
+  it('buildSimulator refuses an empty adminKey too', async () => {
+    await expect(buildSimulator({ adminKey: ' ' })).rejects.toThrow(/adminKey is empty/);
   });
 });
 

@@ -5,14 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AxCloudClient, createAxCloudClient } from '../client/index.ts';
-import { orderBody } from './helpers.ts';
+import { allSimOrders, orderBody } from './helpers.ts';
 
 /**
  * The real `ax-sim serve` process: orders answered 201 must survive SIGKILL in the middle of a burst
  * of writes, and a restart must find exactly them.
  */
 
-const BIN = fileURLToPath(new URL('../bin/ax-sim.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../scripts/ax-sim.js', import.meta.url));
 const PRODUCT = '00000000-0000-4000-8000-000000000004'; // manual supplier: statuses stay put
 const children: ChildProcess[] = [];
 
@@ -126,7 +126,7 @@ describe('crash safety', () => {
 
     const second = await serve(data);
     const again = createAxCloudClient({ baseUrl: second.baseUrl, apiKey: 'demo-key', retries: 0 });
-    const orders = (await again.listSimOrders()).data.orders.map((o) => o.ax_order_code);
+    const orders = (await allSimOrders(again)).map((o) => o.ax_order_code);
     for (const code of acknowledged) expect(orders).toContain(code);
     // Stock agrees with what survived: the invariant holds and every surviving order is counted.
     const inventory = await again.getTourInventory({
@@ -184,7 +184,7 @@ async function crashRounds(rounds: number, compactBytes?: number) {
   let requestNumber = 0;
 
   const verify = async (client: AxCloudClient, optionCode: string, where: string) => {
-    const orders = new Map((await client.listSimOrders()).data.orders.map((o) => [o.ax_order_code, o]));
+    const orders = new Map((await allSimOrders(client)).map((o) => [o.ax_order_code, o]));
     for (const code of acknowledgedOrders.keys())
       expect(orders.has(code), `${where}: order ${code}`).toBe(true);
     for (const ticket of acknowledgedCancels) {

@@ -85,3 +85,15 @@ export function orderBody(input: {
     representative: { ...person, additional },
   };
 }
+
+/** Every order of the client's channel from `GET /__sim/orders`, all pages, newest first. */
+export async function allSimOrders(client: AxCloudClient) {
+  type Page = Awaited<ReturnType<AxCloudClient['listSimOrders']>>['data'];
+  const orders: Page['orders'] = [];
+  for (let offset: number | null = 0; offset !== null; ) {
+    const page: Page = (await client.listSimOrders({ query: { limit: 1000, offset } })).data;
+    orders.push(...page.orders);
+    offset = page.next;
+  }
+  return orders;
+}

@@ -134,8 +134,15 @@ function createdOf(answer: RawResponse, entry: string, quantity: number): Create
   return { code: line.ax_order_code, tickets: line.tickets.map((t) => t.ax_ticket_code), entry, quantity };
 }
 
+/** Every order of the channel: the listing is paginated (1000 a page at most). */
 async function simOrders(client: AxCloudClient): Promise<SimOrder[]> {
-  return (await client.listSimOrders()).data.orders as SimOrder[];
+  const orders: SimOrder[] = [];
+  for (let offset: number | null = 0; offset !== null; ) {
+    const { data: page } = await client.listSimOrders({ query: { limit: 1000, offset } });
+    orders.push(...(page.orders as SimOrder[]));
+    offset = page.next;
+  }
+  return orders;
 }
 
 /** For every entry: units ordered since `before` = tickets of our orders still holding stock. */

@@ -67,9 +67,9 @@ export interface paths {
      * Register a tour product and map its options
      * @description Tells AX Cloud that the product's latest version is uploaded on the channel and maps every AX
      *     option to the option name travelers see on the channel (P5). Must be sent again after every
-     *     product update. Rules (§4.8): every AX option of the product must be mapped, no unknown
-     *     `option_code` may appear, and an option name must not repeat within the product — otherwise
-     *     400.
+     *     product update. Rules (the docs' Mapping Data type): every AX option of the product must be
+     *     mapped, no unknown `option_code` may appear, and an option name must not repeat within the
+     *     product — otherwise 400.
      *
      *     Our reading: the docs never show the response. We answer **201** with the
      *     `channel_product_mapping_code` that order creation needs; the order-create prose calls it
@@ -125,7 +125,11 @@ export interface paths {
      *     Our reading: as for tours — no pagination metadata, a page past the end is an empty list,
      *     `page_size` is capped at 100, bad `page` / `page_size` is 400
      *     `{"detail": "유효하지 않은 query입니다."}`. `cancellation_type` is always present (the docs'
-     *     example omits it, their field table lists it).
+     *     example omits it, their field table lists it). `start_date_of_the_sale` /
+     *     `end_date_of_the_sale` (Korean dates, both included) bound the product's validity: inventory
+     *     exists only for dates inside them, so once today passes the end date the product lists no
+     *     inventory and takes no order. The simulator counts them in days of the sandbox's calendar, so
+     *     they follow its virtual clock.
      */
     get: operations['listDayTicketProducts'];
     put?: never;
@@ -279,7 +283,11 @@ export interface paths {
      *
      *     Our reading: pagination applies to the entries of each option — page N holds entries
      *     `(N-1)*page_size .. N*page_size-1` of every option's list (an option past its end has an empty
-     *     list). The table wins over the curl examples, which use `POST`.
+     *     list). The table wins over the curl examples, which use `POST`. Dates and start times are Korean
+     *     (UTC+9, see **Calendar**): the list starts at today, without today's tours that have already
+     *     started, and covers a fixed number of days, so it rolls forward with the clock while keeping
+     *     its length; an entry keeps its `inventory_code` and stock whatever day the list starts on.
+     *     `is_order: false` entries are listed and refused by order create.
      */
     get: operations['getTourInventory'];
     put?: never;
@@ -304,6 +312,12 @@ export interface paths {
      *     `max_quantity = remain_quantity + ordered_quantity`.
      *
      *     Our reading: pagination applies to the entries of each option (page N of each option's list).
+     *     The answer has no `is_order`, so a date that is not on sale is listed with `remain_quantity: 0`
+     *     (`ordered_quantity` = `max_quantity`): every entry with `remain_quantity` ≥ 1 can be ordered.
+     *     Dates are Korean (UTC+9, see **Calendar**): the list starts at today — a date stays orderable
+     *     until it ends in Korea — covers a fixed number of days and rolls forward with the clock, and
+     *     holds only dates inside the product's sale period (`start_date_of_the_sale` ..
+     *     `end_date_of_the_sale`).
      */
     get: operations['getDayTicketInventory'];
     put?: never;
@@ -331,8 +345,10 @@ export interface paths {
      *       AX order gets **one AX ticket per unit of `quantity`**, to allow partial cancellation.
      *     - Each option line needs the `channel_product_mapping_code` returned by the registration call
      *       and the sold `option_code`; `inventory_at` identifies the inventory entry (date, and for tours
-     *       the start time). Stock is taken from that entry: 400 when the entry does not exist, is not on
-     *       sale (`is_order: false`) or has `remain_quantity < quantity`. A `channel_product_mapping_code`
+     *       the start time). Stock is taken from that entry: 400 when the entry does not exist, its date
+     *       (tour: date and start time, Korea time) is before now — `{"options": [{"inventory_at":
+     *       ["이미 지난 날짜입니다. (the date has passed: …)"]}]}` — it is not on sale (`is_order:
+     *       false`) or has `remain_quantity < quantity`. A `channel_product_mapping_code`
      *       that is not this channel's registration of a product of this family, or an `option_code` that
      *       is not an option of that product: 400 naming the field (our reading — the docs document no
      *       error for order create; the code arrives in the body, so it is a field error, not a missing
@@ -358,6 +374,15 @@ export interface paths {
      *     (marked required in one table, a doc slip). Repeating a request with the same
      *     `channel_order_id` and the same body answers the original result again; a different body with
      *     an already used `channel_order_id` is a 400.
+     *
+     *     Our reading of where each 400 goes (DRF's nested shapes, see `FieldErrors`): a field of option
+     *     line *i* is element *i* of a list with `{}` for the other lines —
+     *     `{"options": [{}, {"option_code": ["…"]}]}`, under the name the line used (`dc_code`,
+     *     `use_date`, `depth_combinations`); what concerns several fields of a line (`tickets` not
+     *     holding `quantity` elements, the entry not on sale, sold out or short) goes under that
+     *     element's `non_field_errors`; a reused `channel_order_id` is `{"order": {"channel_order_id":
+     *     ["…"]}}`; missing RTI values (the product, the representative and the tickets together) are
+     *     the top-level `non_field_errors`.
      */
     post: operations['createTourOrder'];
     delete?: never;
@@ -486,8 +511,9 @@ export interface paths {
      * @description Same contract as `createTourOrder`, for day-tickets (O2): one AX order per element of `options`,
      *     one AX ticket per unit of `quantity` (`tickets` must hold exactly `quantity` elements, enforced
      *     by the simulator), stock taken from the entry identified by (`option_code`, `inventory_at`
-     *     date) — 400 when missing or short, 400 naming `channel_product_mapping_code` or `option_code`
-     *     when either is unknown (our reading, as for tours). RTI rule: every
+     *     date) — 400 when missing, short, or for a date that has passed in Korea (a date stays orderable
+     *     until it ends there), 400 naming `channel_product_mapping_code` or `option_code` when either is
+     *     unknown (our reading, as for tours, with the same nested error shapes). RTI rule: every
      *     `true` key of the product's `required_traveler_information` needs a string value in
      *     `representative.additional`.
      *
@@ -830,10 +856,54 @@ export interface components {
     DetailError: {
       detail: string;
     };
-    /** @description DRF field errors — each key names a field, each value lists messages about it. */
+    /** @description DRF's messages about one field (Korean, with an English hint where the simulator adds one). */
+    ErrorMessages: string[];
+    /**
+     * @description DRF field errors, shaped as DRF's nested serializers shape them. Each key names a field of the
+     *     body (or is `non_field_errors`, for a rule about several fields). Its value is:
+     *     - the list of messages about it — `{"order": ["이 필드는 필수 항목입니다."]}`;
+     *     - for a nested object (`order`, `representative`, `additional`, …), the same kind of object
+     *       one level down — `{"order": {"currency": ["…"]}}` — with `non_field_errors` for the object
+     *       as a whole (not an object: `유효하지 않은 데이터. 딕셔너리(dictionary)대신 str를 받았습니다.`);
+     *     - for a list of objects (`options`, `tickets`), a list with one element per element sent, `{}`
+     *       for those without errors — `{"options": [{}, {"quantity": ["…"]}]}`; a list that is not a
+     *       list, or is empty, answers `{"options": {"non_field_errors": ["…"]}}`;
+     *     - for a list of plain values, an object keyed by the failing positions — `{"poi": {"1": […]}}`.
+     *     Three levels deep at most, which covers every request of this API
+     *     (`options[].tickets[].additional.<key>`).
+     */
     FieldErrors: {
-      [key: string]: string[];
+      [key: string]:
+        | components['schemas']['ErrorMessages']
+        | components['schemas']['NestedFieldErrors1']
+        | components['schemas']['ListFieldErrors1'];
     };
+    /** @description Errors inside a nested object (or list element), keyed by its fields. */
+    NestedFieldErrors1: {
+      [key: string]:
+        | components['schemas']['ErrorMessages']
+        | components['schemas']['NestedFieldErrors2']
+        | components['schemas']['ListFieldErrors2'];
+    };
+    /** @description Errors of a list of objects, one element per element sent; `{}` for the valid ones. */
+    ListFieldErrors1: (components['schemas']['NoErrors'] | components['schemas']['NestedFieldErrors1'])[];
+    /** @description Errors two objects down. */
+    NestedFieldErrors2: {
+      [key: string]:
+        | components['schemas']['ErrorMessages']
+        | components['schemas']['NestedFieldErrors3']
+        | components['schemas']['ListFieldErrors3'];
+    };
+    /** @description Errors of a list of objects inside a nested object. */
+    ListFieldErrors2: (components['schemas']['NoErrors'] | components['schemas']['NestedFieldErrors2'])[];
+    /** @description Errors three objects down (messages only). */
+    NestedFieldErrors3: {
+      [key: string]: components['schemas']['ErrorMessages'];
+    };
+    /** @description Errors of a list of objects three levels down. */
+    ListFieldErrors3: (components['schemas']['NoErrors'] | components['schemas']['NestedFieldErrors3'])[];
+    /** @description `{}` — an element of a list without errors. */
+    NoErrors: Record<string, unknown>;
     /**
      * @description Exactly one of the two shapes matches: a `detail` string fails `FieldErrors` (whose values are
      *     lists), and a field-error body fails `DetailError` (which allows no other key).
@@ -938,8 +1008,9 @@ export interface components {
       [key: string]: boolean;
     };
     /**
-     * @description Tour contents (§4.10): every documented key is present, `"Void"` when empty. The docs' list is
-     *     cut off ("list continues"), so — unlike other response objects — further keys are allowed, as
+     * @description Tour contents (the docs' contents table): every documented key is present, `"Void"` when
+     *     empty. The docs' list is cut off ("list continues"), so — unlike other response objects —
+     *     further keys are allowed, as
      *     strings or lists of strings (the supplier's published versions may carry them too).
      */
     TourContents: {
@@ -1666,7 +1737,9 @@ export interface components {
     };
     /**
      * @description Invalid request ("유효하지 않은 요청 값"). Either `{"detail": "..."}` (invalid query, malformed
-     *     JSON, a rule that is not about one field) or DRF field errors `{"<field>": ["...", ...]}`.
+     *     JSON) or DRF field errors: `{"<field>": ["...", ...]}` at the top level, nested for nested
+     *     objects and lists of objects, `non_field_errors` for rules about several fields (see
+     *     `FieldErrors`).
      */
     BadRequest: {
       headers: {

@@ -110,14 +110,18 @@ export const simulatorOperations = {
   getFaults: { method: 'get', path: '/__sim/faults', success: [200] },
   getHealth: { method: 'get', path: '/__sim/health', success: [200] },
   getJournal: { method: 'get', path: '/__sim/journal', success: [200] },
+  getSimInventory: { method: 'get', path: '/__sim/products/{product_code}/inventory', success: [200] },
   importState: { method: 'put', path: '/__sim/state', success: [200] },
   listSimOrders: { method: 'get', path: '/__sim/orders', success: [200] },
+  listSimProducts: { method: 'get', path: '/__sim/products', success: [200] },
   listSimQuestions: { method: 'get', path: '/__sim/questions', success: [200] },
   listSimRefunds: { method: 'get', path: '/__sim/refunds', success: [200] },
   listSimReviews: { method: 'get', path: '/__sim/reviews', success: [200] },
   publishProductVersion: { method: 'post', path: '/__sim/products/{product_code}/versions', success: [201] },
   putFaults: { method: 'put', path: '/__sim/faults', success: [200] },
   resetSandbox: { method: 'post', path: '/__sim/reset', success: [200] },
+  seedWorld: { method: 'post', path: '/__sim/world', success: [200] },
+  streamEvents: { method: 'get', path: '/__sim/events', success: [200] },
 } as const;
 
 export type SimulatorOperationId = keyof typeof simulatorOperations;

@@ -75,7 +75,8 @@ export interface paths {
     /**
      * Advance the virtual clock
      * @description Moves the channel's virtual clock forward by `seconds` (the clock never goes back). Supplier
-     *     actions that become due are applied.
+     *     actions that become due are applied, check-ins after use included, and the inventory window
+     *     moves to the new today.
      */
     post: operations['advanceClock'];
     delete?: never;
@@ -93,7 +94,9 @@ export interface paths {
     };
     /**
      * List the channel's AX orders
-     * @description Every AX order of the caller's channel, as the simulator stores it, newest first.
+     * @description Every AX order of the caller's channel, as the simulator stores it, newest first — a page at a
+     *     time: `limit` (default 100) after skipping `offset`; `count` is how many there are in all and
+     *     `next` the offset of the next page (null on the last).
      */
     get: operations['listSimOrders'];
     put?: never;
@@ -223,7 +226,7 @@ export interface paths {
      * @description Every refund call the channel made, newest first, with the channel's figures (normalised field
      *     names) beside what its own policy implies for the ticket (`expected_refund_percent`,
      *     `expected_refund_amount`) and whether they agree. A mismatch is never rejected — the vendor's
-     *     refund call is a one-way sync — it is only recorded here.
+     *     refund call is a one-way sync — it is only recorded here. Paginated like `listSimOrders`.
      */
     get: operations['listSimRefunds'];
     put?: never;
@@ -244,7 +247,8 @@ export interface paths {
     /**
      * List the reviews the channel sent
      * @description Every review, newest first, in one shape for both families (day-ticket `review_score_type` /
-     *     `review_score` appear as `score_type` / `score`; score-type aliases are stored canonical).
+     *     `review_score` appear as `score_type` / `score`; score-type aliases are stored canonical);
+     *     paginated like `listSimOrders`.
      */
     get: operations['listSimReviews'];
     put?: never;
@@ -264,7 +268,8 @@ export interface paths {
     };
     /**
      * List the questions the channel sent
-     * @description Every question, newest first, with its answer (null while unanswered).
+     * @description Every question, newest first, with its answer (null while unanswered); paginated like
+     *     `listSimOrders`.
      */
     get: operations['listSimQuestions'];
     put?: never;
@@ -284,8 +289,12 @@ export interface paths {
     };
     /**
      * Read the request journal
-     * @description The caller's channel's most recent requests, **newest first** (channel API and control API).
-     *     `request_body` / `response_body` are the parsed JSON bodies (null when there was none).
+     * @description The caller's channel's most recent requests to the channel API, **newest first**, paginated
+     *     with `limit` and `offset`. `request_body` / `response_body` are the JSON bodies (null when there
+     *     was none). The journal is bounded: a body whose JSON text is longer than 16 KiB is kept as the
+     *     first 16 KiB of that text (a string) and marked `request_body_truncated` /
+     *     `response_body_truncated`; the entries of a channel hold at most 4 MiB of text in all
+     *     (`--journal-bytes` / `AX_SIM_JOURNAL_BYTES`), the oldest dropped first, and at most 1000 entries.
      */
     get: operations['getJournal'];
     put?: never;
@@ -328,6 +337,129 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/__sim/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Watch the channel's changes
+     * @description The caller's channel's changes as events, for the console and for tests and scripts that wait
+     *     for something to happen. Each event has an `id` (increasing per channel), a `type` and `data`:
+     *
+     *     | type | when | data |
+     *     |---|---|---|
+     *     | `order` | an order is created or changes status (channel, supplier or clock) | `ax_order_code`, `channel_order_code`, `family`, `product_code`, `ax_order_status`, `channel_order_status`, `tickets` |
+     *     | `refund` | the channel reports a refund | `ax_order_code`, `ax_ticket_code`, `channel_refunded_price`, `expected_refund_amount`, `matches_policy` |
+     *     | `review` | a review arrives | `review_code`, `product_code`, `score` |
+     *     | `question` | a question arrives or is answered | `question_code`, `product_code`, `is_answered` |
+     *     | `registration` | the channel registers a product | `product_code`, `channel_product_mapping_code`, `version` |
+     *     | `product` | the supplier publishes a version | `product_code`, `version` |
+     *     | `stock` | ordered quantities change | `inventory_codes` |
+     *     | `clock` | the virtual clock moves | `offset_seconds` |
+     *     | `reset` | the sandbox is reset, imported or re-seeded | `{}` |
+     *     | `request` | any channel-API request is answered | `at`, `method`, `path`, `status`, `duration_ms` |
+     *
+     *     **Two forms, one URL.** With `Accept: text/event-stream` the answer is a live
+     *     [server-sent event](https://html.spec.whatwg.org/multipage/server-sent-events.html) stream: a
+     *     `ready` event (`channel`, `next_id`), then every event as it happens (`id:`, `event:`, `data:`
+     *     lines), and a `: keep-alive` comment every 15 s. Otherwise the answer is JSON: the events kept
+     *     after `after` (the last 500 per channel, oldest first) and `next_id`, for polling.
+     *
+     *     **Auth** is the usual `Authorization` header — browsers read the stream with `fetch` (an
+     *     `EventSource` cannot send headers); a key is never put in the URL. A client reconnecting with
+     *     `Last-Event-ID` (or `after`) first gets the kept events it missed.
+     *
+     *     **Back-pressure.** A client that reads slower than the channel changes has its stream ended
+     *     with an `overflow` event once 256 KiB are queued for it; it reconnects and re-reads. On
+     *     shutdown every stream is ended, so the server never waits on one.
+     *
+     *     `curl -N -H 'Accept: text/event-stream' -H 'Authorization: Token demo-key' http://127.0.0.1:4010/__sim/events`
+     */
+    get: operations['streamEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/__sim/products': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the catalogue as the channel sees it
+     * @description The products of the caller's channel in catalogue order (tours, then day-tickets), at their
+     *     current version, with the version the channel last registered (`registered_version`, null if
+     *     never) and whether the product is in the channel's latest list (`in_latest_list`: registered,
+     *     and the supplier has published a newer version since). `latest=true` lists only those. Read
+     *     without the channel API, so it adds nothing to the request journal and no fault rule applies.
+     */
+    get: operations['listSimProducts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/__sim/products/{product_code}/inventory': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read a product's inventory calendar
+     * @description Every option of the product (current version) with its inventory entries for the first `days`
+     *     days of the sandbox's calendar, by date then start time: remain / ordered / max (always
+     *     `max = remain + ordered`), min and whether the entry is on sale (`is_order`). Read without the
+     *     channel API (nothing journaled, no fault applies). 404 for an unknown product.
+     */
+    get: operations['getSimInventory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/__sim/world': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Fill the sandbox with a lived-in demo world
+     * @description Resets the caller's sandbox, then fills it the way a channel and a supplier would — through
+     *     channel-API and control-API requests, so every record obeys the domain rules: registered
+     *     products, orders in every status on past and future dates (the clock moves three days ahead),
+     *     used tickets, whole and partial cancels, refunds whose figure matches the channel's policy and
+     *     refunds whose does not, reviews, questions with and without answers, and a product in the
+     *     latest list. The same `seed` gives the same world (same codes, statuses and texts); only
+     *     date-times follow the real clock. The requests it makes appear in the journal.
+     */
+    post: operations['seedWorld'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/__sim/state': {
     parameters: {
       query?: never;
@@ -339,7 +471,9 @@ export interface paths {
      * Export the sandbox
      * @description The caller's channel's whole world as one JSON document (catalogue changes, stock,
      *     registrations, orders, refunds, reviews, questions, schedule, clock). Feed it to `importState`
-     *     to restore it — here or on another simulator.
+     *     to restore it — here or on another simulator. The document is the state at one instant, streamed
+     *     as it is serialised (chunked transfer encoding, no `Content-Length`), so a state of any size is
+     *     exported without holding up other requests.
      */
     get: operations['exportState'];
     /**
@@ -499,6 +633,10 @@ export interface components {
       received_at: components['schemas']['DateTime'];
       answer: components['schemas']['Answer'] | null;
     };
+    /** @description How many records there are in all. */
+    PageCount: number;
+    /** @description The `offset` of the next page; null on the last page. */
+    PageNext: number | null;
     JournalEntry: {
       at: components['schemas']['DateTime'];
       method: string;
@@ -510,6 +648,16 @@ export interface components {
       /** @description The JSON response body (any JSON value), null when there was none. */
       response_body: unknown;
       duration_ms: number;
+      /**
+       * @description Present (true) when `request_body` is the beginning of a longer body's JSON text.
+       * @constant
+       */
+      request_body_truncated?: true;
+      /**
+       * @description Present (true) when `response_body` is the beginning of a longer body's JSON text.
+       * @constant
+       */
+      response_body_truncated?: true;
     };
     /** @description A fault rule as sent. */
     FaultRule: {
@@ -525,7 +673,12 @@ export interface components {
        *     (e.g. `/v1/channel/orders/*`, `/v1/channel/**`). The query string is ignored.
        */
       path: string;
-      /** @description Answer this status instead of running the request; absent → only the delay applies. */
+      /**
+       * @description Answer this status instead of running the request; absent → only the delay applies. Any final
+       *     status that carries a body: 200–303 or 305–599. 1xx (interim answers: a client keeps waiting)
+       *     and 304 (no body by definition) cannot stand in for an answer and are refused with a 400
+       *     naming the allowed statuses.
+       */
       status?: number;
       /** @description The JSON body (any JSON value) to answer with when `status` is set. */
       body?: unknown;
@@ -552,6 +705,57 @@ export interface components {
       probability: number;
       times?: number;
       remaining: number | null;
+    };
+    SimEvent: {
+      /** @description Increases by one per event of the channel. */
+      id: number;
+      /** @enum {string} */
+      type:
+        | 'order'
+        | 'refund'
+        | 'review'
+        | 'question'
+        | 'registration'
+        | 'product'
+        | 'stock'
+        | 'clock'
+        | 'reset'
+        | 'request';
+      /** @description What changed (see the table above). */
+      data: Record<string, unknown>;
+    };
+    SimProduct: {
+      product_code: string;
+      family: components['schemas']['Family'];
+      title: string;
+      version: number;
+      /** @enum {string} */
+      supplier_profile: 'instant-confirm' | 'delayed-confirm' | 'always-reject' | 'manual';
+      /** @description The version the channel last registered; null when it never registered the product. */
+      registered_version: number | null;
+      /** @description Registered, and a newer version was published since. */
+      in_latest_list: boolean;
+      contents: {
+        [key: string]: string | string[];
+      };
+      options: {
+        option_code: string;
+        option_name: string;
+        price: components['schemas']['TourPriceInput'] | components['schemas']['DayTicketPriceInput'];
+      }[];
+    };
+    SimInventoryEntry: {
+      inventory_code: string;
+      /** Format: date */
+      date: string;
+      /** @description HH:MM for tours, null for day-tickets. */
+      start_time: string | null;
+      day_of_week: string;
+      is_order: boolean;
+      max_quantity: number;
+      min_quantity: number;
+      remain_quantity: number;
+      ordered_quantity: number;
     };
     /** @description A channel's whole world, as exported. */
     StateDocument: {
@@ -637,6 +841,16 @@ export interface components {
     };
   };
   parameters: {
+    /**
+     * @description Page size (1–1000), newest first (the catalogue listing in catalogue order). Out of range or not an integer → 400.
+     * @example 100
+     */
+    Limit: number;
+    /**
+     * @description How many records to skip (≥ 0); the previous page's `next`.
+     * @example 0
+     */
+    Offset: number;
     /**
      * @description An AX product code (plain string, no uuid format enforced).
      * @example c1f891f7-3f22-4b2c-a4a9-e7754c20be23
@@ -756,7 +970,18 @@ export interface operations {
   };
   listSimOrders: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description Page size (1–1000), newest first (the catalogue listing in catalogue order). Out of range or not an integer → 400.
+         * @example 100
+         */
+        limit?: components['parameters']['Limit'];
+        /**
+         * @description How many records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -771,9 +996,12 @@ export interface operations {
         content: {
           'application/json': {
             orders: components['schemas']['SimOrder'][];
+            count: components['schemas']['PageCount'];
+            next: components['schemas']['PageNext'];
           };
         };
       };
+      400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
     };
   };
@@ -949,7 +1177,18 @@ export interface operations {
   };
   listSimRefunds: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description Page size (1–1000), newest first (the catalogue listing in catalogue order). Out of range or not an integer → 400.
+         * @example 100
+         */
+        limit?: components['parameters']['Limit'];
+        /**
+         * @description How many records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -964,15 +1203,29 @@ export interface operations {
         content: {
           'application/json': {
             refunds: components['schemas']['SimRefund'][];
+            count: components['schemas']['PageCount'];
+            next: components['schemas']['PageNext'];
           };
         };
       };
+      400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
     };
   };
   listSimReviews: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description Page size (1–1000), newest first (the catalogue listing in catalogue order). Out of range or not an integer → 400.
+         * @example 100
+         */
+        limit?: components['parameters']['Limit'];
+        /**
+         * @description How many records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -987,15 +1240,29 @@ export interface operations {
         content: {
           'application/json': {
             reviews: components['schemas']['SimReview'][];
+            count: components['schemas']['PageCount'];
+            next: components['schemas']['PageNext'];
           };
         };
       };
+      400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
     };
   };
   listSimQuestions: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description Page size (1–1000), newest first (the catalogue listing in catalogue order). Out of range or not an integer → 400.
+         * @example 100
+         */
+        limit?: components['parameters']['Limit'];
+        /**
+         * @description How many records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1010,9 +1277,12 @@ export interface operations {
         content: {
           'application/json': {
             questions: components['schemas']['SimQuestion'][];
+            count: components['schemas']['PageCount'];
+            next: components['schemas']['PageNext'];
           };
         };
       };
+      400: components['responses']['BadRequest'];
       403: components['responses']['Forbidden'];
     };
   };
@@ -1024,6 +1294,11 @@ export interface operations {
          * @example 50
          */
         limit?: number;
+        /**
+         * @description How many records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
       };
       header?: never;
       path?: never;
@@ -1039,6 +1314,8 @@ export interface operations {
         content: {
           'application/json': {
             entries: components['schemas']['JournalEntry'][];
+            count: components['schemas']['PageCount'];
+            next: components['schemas']['PageNext'];
           };
         };
       };
@@ -1102,6 +1379,168 @@ export interface operations {
         };
       };
       403: components['responses']['Forbidden'];
+    };
+  };
+  streamEvents: {
+    parameters: {
+      query?: {
+        /**
+         * @description Only events with a greater id (JSON form; the stream replays them first).
+         * @example 0
+         */
+        after?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The kept events (JSON), or the live stream (`text/event-stream`). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            events: components['schemas']['SimEvent'][];
+            /** @description The id the next event will get (pass `after = next_id - 1` to wait for it). */
+            next_id: number;
+          };
+          'text/event-stream': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  listSimProducts: {
+    parameters: {
+      query?: {
+        /**
+         * @description Only this family.
+         * @example tour
+         */
+        family?: components['schemas']['Family'];
+        /**
+         * @description Only the products in the channel's latest list.
+         * @example true
+         */
+        latest?: boolean;
+        /**
+         * @description Page size (1–1000), newest first (the catalogue listing in catalogue order). Out of range or not an integer → 400.
+         * @example 100
+         */
+        limit?: components['parameters']['Limit'];
+        /**
+         * @description How many records to skip (≥ 0); the previous page's `next`.
+         * @example 0
+         */
+        offset?: components['parameters']['Offset'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of products. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            products: components['schemas']['SimProduct'][];
+            /** @description How many products match, in all. */
+            count: number;
+            /** @description The offset of the next page; null on the last page. */
+            next: number | null;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  getSimInventory: {
+    parameters: {
+      query?: {
+        /**
+         * @description How many days of the calendar (1–366).
+         * @example 35
+         */
+        days?: number;
+      };
+      header?: never;
+      path: {
+        /**
+         * @description An AX product code (plain string, no uuid format enforced).
+         * @example c1f891f7-3f22-4b2c-a4a9-e7754c20be23
+         */
+        product_code: components['parameters']['ProductCode'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The calendar. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            product_code: string;
+            family: components['schemas']['Family'];
+            options: {
+              option_code: string;
+              option_name: string;
+              entries: components['schemas']['SimInventoryEntry'][];
+            }[];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  seedWorld: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description Picks the world (default 1). */
+          seed?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description What the world holds. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            seed: number;
+            orders: number;
+            refunds: number;
+            reviews: number;
+            questions: number;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
     };
   };
   exportState: {

@@ -255,7 +255,7 @@ export const DAY_TICKET: Family = {
     return (await c.cancelDayTicketTicket({ path: { ax_order_code, ticket_code }, body })).data.data;
   },
   async refund(c, ax_order_code, ticket_code) {
-    // The day-ticket page's own field names (fact sheet R2).
+    // The day-ticket page's own field names (the vendor's day-ticket refund page).
     const { status, data } = await c.refundDayTicketTicket({
       path: { ax_order_code, ticket_code },
       body: {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { packageFile } from '../../server/package-files.ts';
 
 /**
  * The operations of the two OpenAPI documents, read straight from the YAML — independent of the
@@ -8,8 +8,9 @@ import { parse } from 'yaml';
  * Schema of every documented response, with local `$ref`s inlined.
  */
 
-export const AX_CLOUD_YAML = fileURLToPath(new URL('../../openapi/ax-cloud.yaml', import.meta.url));
-export const SIMULATOR_YAML = fileURLToPath(new URL('../../openapi/simulator.yaml', import.meta.url));
+// From the package root: this module also runs built, from dist/contract-tests/support/.
+export const AX_CLOUD_YAML = packageFile('openapi', 'ax-cloud.yaml');
+export const SIMULATOR_YAML = packageFile('openapi', 'simulator.yaml');
 
 type Json = Record<string, unknown>;
 

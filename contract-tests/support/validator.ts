@@ -9,9 +9,9 @@ import { type ContractOperation, operationById } from './spec.ts';
  * documented JSON body must come as `application/json`. A fresh Ajv of its own — nothing is shared with
  * the simulator's request validation or serialisation.
  *
- * Two tolerances, both from the fact sheet: the vendor sometimes sends an error's message under
- * `message` instead of `detail` (§1.6), and the latest list may answer 200 instead of its documented 201
- * (§7 #8) — its body is still checked against the 201 schema.
+ * Two tolerances, both from the vendor's docs: the vendor sometimes sends an error's message under
+ * `message` instead of `detail`, and the latest list may answer 200 instead of its documented 201
+ * (its docs show both) — its body is still checked against the 201 schema.
  */
 
 const ajv = new Ajv2020({
@@ -101,7 +101,7 @@ export function checkAnswer(operationId: string, answer: ObservedAnswer): void {
   }
 }
 
-/** `{"message": "..."}` is the vendor's older spelling of `{"detail": "..."}` (fact sheet §1.6). */
+/** `{"message": "..."}` is the vendor's older spelling of `{"detail": "..."}` (several of its doc pages). */
 function tolerateMessageKey(body: unknown): unknown {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
   const { message, ...rest } = body as Record<string, unknown>;

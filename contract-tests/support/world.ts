@@ -18,14 +18,39 @@ export { target };
  */
 export const client = contractClient();
 
-/** The vendor's documented messages (fact sheet §1.6), reproduced exactly. */
+/** The vendor's documented messages and DRF's Korean ones it answers with, reproduced exactly. */
 export const MESSAGES = {
   denied: '이 작업을 수행할 권한(permission)이 없습니다.',
   notFound: '찾을 수 없습니다.',
   invalidQuery: '유효하지 않은 query입니다.',
   required: '이 필드는 필수 항목입니다.',
   notNull: '이 필드는 null일 수 없습니다.',
+  invalidInteger: '유효한 정수(integer)를 넣어주세요.',
+  invalidChoice: (value: string) => `"${value}"이 유효하지 않은 선택(choice)입니다.`,
 } as const;
+
+/**
+ * The messages DRF answers for element `index` (of `length`) of the list field `list`, at `field`: the
+ * body must be `{"<list>": [{}, …, {"<field>": ["…"]}, …]}` with `{}` for every other element.
+ */
+export function lineMessages(
+  body: unknown,
+  list: string,
+  index: number,
+  length: number,
+  field: string,
+): string[] {
+  const errors = (body as Record<string, unknown>)[list];
+  expect(Array.isArray(errors), `${list} in ${JSON.stringify(body)}`).toBe(true);
+  const elements = errors as Array<Record<string, unknown>>;
+  expect(elements, JSON.stringify(body)).toHaveLength(length);
+  elements.forEach((element, i) => {
+    if (i !== index) expect(element, `${list}[${i}] has no errors`).toEqual({});
+  });
+  const messages = elements[index]![field];
+  expect(messages, `${list}[${index}].${field} in ${JSON.stringify(body)}`).toEqual([expect.any(String)]);
+  return messages as string[];
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Gates: skip with the reason printed

@@ -110,7 +110,7 @@ function stockThatDoesNotMove(): Mutation {
 
 /**
  * Not a break: the vendor's older error spelling `{"message": ...}` on every 403 and 404. The suite
- * tolerates it (fact sheet §1.6), so it must still pass.
+ * tolerates it (the vendor's docs show both keys), so it must still pass.
  */
 export const TOLERATED: Mutation = {
   name: 'error message under "message" (tolerated)',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../../server/app.ts';
-import { type ContractRunResult, runContractSuite } from '../../server/contract.ts';
+import { type ContractRunResult, runContractSuite } from '../support/run.ts';
 import { mutations, TOLERATED } from './mutations.ts';
 import { type Mutation, startMutatingProxy } from './proxy.ts';
 

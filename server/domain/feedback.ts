@@ -6,7 +6,7 @@ import type { Family, Person, Product, Question, Review, ScoreType } from './typ
 
 /**
  * Reviews (V1/V2), questions (Q1) and answers (Q2, an invented placeholder; control API for the
- * supplier's side). The two review contracts differ (fact sheet V2 note): field names, which of
+ * supplier's side). The two review contracts differ (the vendor's two review pages): field names, which of
  * title/body is required, the score scale (tour raw, day-ticket 0–100) and review_code (tour only).
  */
 
@@ -39,7 +39,7 @@ export const SCORE_TYPES: readonly ScoreType[] = [
   'NO_SCORE',
 ];
 
-/** The docs' examples send `ONE_FIVE` / `ZERO_FIVE` (fact sheet §7 #15). */
+/** The docs' examples send `ONE_FIVE` / `ZERO_FIVE` (a doc inconsistency; both are accepted). */
 const SCORE_TYPE_ALIASES: Record<string, ScoreType> = {
   ONE_FIVE: 'ONE_FIVE_STAR',
   ZERO_FIVE: 'ZERO_FIVE_STAR',

@@ -5,15 +5,19 @@ import {
   findEntry,
   type InventoryEntry,
   inventoryCode,
+  isClosedDay,
   listEntries,
   release,
   reserve,
   reserveMany,
   seededOrdered,
+  todayIndex,
 } from './inventory.ts';
 import {
   makeTestContext,
+  TEST_ANCHOR_DATE,
   TEST_DAY_TICKET_CODE,
+  TEST_NOW,
   TEST_TICKET_ADULT,
   TEST_TICKET_SOLD_OUT_DAY,
   TEST_TOUR_ADULT,
@@ -21,9 +25,11 @@ import {
   TEST_TOUR_CLOSED_DAY,
   TEST_TOUR_CODE,
   TEST_TOUR_SOLD_OUT_DAY,
+  testDayTicket,
   testTour,
   withChanges,
 } from './testing.ts';
+import { addDays } from './time.ts';
 import type { Product } from './types.ts';
 
 function product(ctx: DomainContext, code: string): Product {
@@ -155,8 +161,10 @@ describe('listEntries', () => {
 
   it('dates entries from the channel anchor', () => {
     const base = makeTestContext();
+    const anchorDate = '2026-12-31';
     const moved = makeTestContext({
-      state: { ...base.state, meta: { meta: { ...base.state.meta.meta, anchorDate: '2026-12-31' } } },
+      state: { ...base.state, meta: { meta: { ...base.state.meta.meta, anchorDate } } },
+      now: Date.parse('2026-12-31T00:00:00Z'),
     });
     const list = listEntries(moved, tour, tour.options[0]!);
     expect(list[2]!.date).toBe('2027-01-01');
@@ -209,7 +217,8 @@ describe('findEntry', () => {
   });
 
   it('returns undefined outside the window, for unknown options and for bad input', () => {
-    expect(findEntry(ctx, tour, TEST_TOUR_ADULT, '2026-02-28 14:00')).toBeUndefined();
+    // Before today: an entry, marked past (the order refusal says so).
+    expect(findEntry(ctx, tour, TEST_TOUR_ADULT, '2026-02-28 14:00')).toMatchObject({ day: -1, past: true });
     expect(findEntry(ctx, tour, TEST_TOUR_ADULT, '2026-03-15 14:00')).toBeUndefined();
     expect(findEntry(ctx, tour, TEST_TOUR_ADULT, '2026-03-14 14:00')).toMatchObject({ day: 13 });
     expect(findEntry(ctx, tour, TEST_TICKET_ADULT, '2026-03-04 14:00')).toBeUndefined();
@@ -340,5 +349,96 @@ describe('reserveMany', () => {
 
   it('returns nothing for no lines', () => {
     expect(reserveMany(ctx, [])).toEqual([]);
+  });
+});
+
+describe('the calendar follows the virtual clock (Korea time)', () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  const tour = testTour();
+  const ticket = testDayTicket();
+  const at = (now: number) => makeTestContext({ now });
+
+  it('today is the Korean date: 15:00 UTC is already tomorrow in Seoul', () => {
+    // TEST_NOW is 2026-03-01T00:00Z = 09:00 in Seoul; 15:00Z is 00:00 the next day there.
+    expect(todayIndex(at(TEST_NOW))).toBe(0);
+    expect(todayIndex(at(TEST_NOW + 14 * HOUR + 59 * 60_000))).toBe(0);
+    expect(todayIndex(at(TEST_NOW + 15 * HOUR))).toBe(1);
+  });
+
+  it('rolls the window: after N days the first date is the new today and the length is the same', () => {
+    const before = listEntries(at(TEST_NOW - 10 * HOUR), ticket, ticket.options[0]!);
+    for (const n of [1, 3, 10, 45]) {
+      const list = listEntries(at(TEST_NOW + n * DAY), ticket, ticket.options[0]!);
+      expect(list).toHaveLength(before.length);
+      expect(list[0]!.date).toBe(addDays(TEST_ANCHOR_DATE, n));
+      expect(list.at(-1)!.date).toBe(addDays(TEST_ANCHOR_DATE, n + 13));
+    }
+  });
+
+  it('keeps an entry its code and stock whatever day the window starts on', () => {
+    const code = inventoryCode(TEST_TICKET_ADULT, 5, null);
+    const later = withChanges(at(TEST_NOW + 3 * DAY), [['stock', code, 4]]);
+    const e = listEntries(later, ticket, ticket.options[0]!).find((x) => x.code === code)!;
+    expect(e).toMatchObject({ day: 5, date: '2026-03-06' });
+    expect(e.ordered).toBe(seededOrdered(ticket.options[0]!.inventory, TEST_TICKET_ADULT, 5, null) + 4);
+  });
+
+  it("drops today's tour start times that have passed, and nothing else", () => {
+    const first = (now: number) => listEntries(at(now), tour, tour.options[0]!).slice(0, 3);
+    expect(first(TEST_NOW).map((e) => `${e.date} ${e.startTime}`)).toEqual([
+      '2026-03-01 09:00',
+      '2026-03-01 14:00',
+      '2026-03-02 09:00',
+    ]);
+    // 09:01 in Seoul: the 09:00 tour has started.
+    expect(first(TEST_NOW + 60_000).map((e) => `${e.date} ${e.startTime}`)).toEqual([
+      '2026-03-01 14:00',
+      '2026-03-02 09:00',
+      '2026-03-02 14:00',
+    ]);
+    expect(listEntries(at(TEST_NOW + 60_000), tour, tour.options[0]!)).toHaveLength(14 * 2 - 1);
+    expect(findEntry(at(TEST_NOW + 60_000), tour, TEST_TOUR_ADULT, '2026-03-01T09:00:00Z')).toMatchObject({
+      past: true,
+    });
+    expect(findEntry(at(TEST_NOW + 60_000), tour, TEST_TOUR_ADULT, '2026-03-01T14:00:00Z')).toMatchObject({
+      past: false,
+    });
+  });
+
+  it('a day-ticket date is good all day in Korea, and past the next day', () => {
+    const late = at(TEST_NOW + 14 * HOUR); // 23:00 in Seoul
+    expect(findEntry(late, ticket, TEST_TICKET_ADULT, '2026-03-01')).toMatchObject({ past: false });
+    const next = at(TEST_NOW + 15 * HOUR);
+    expect(findEntry(next, ticket, TEST_TICKET_ADULT, '2026-03-01')).toMatchObject({ past: true });
+    expect(listEntries(next, ticket, ticket.options[0]!)[0]!.date).toBe('2026-03-02');
+  });
+
+  it('repeats closed and sold-out days with the window, so every window has as many', () => {
+    for (const n of [0, 5, 14, 31]) {
+      // 09:00 in Seoul: today's 09:00 and 14:00 tours are both still ahead.
+      const list = listEntries(at(TEST_NOW + n * DAY), tour, tour.options[0]!);
+      expect(list.filter((e) => !e.isOrder)).toHaveLength(2);
+      expect(list.filter((e) => e.remain === 0 && e.isOrder)).toHaveLength(2);
+    }
+    expect(isClosedDay(tour.options[0]!.inventory, TEST_TOUR_CLOSED_DAY + 14)).toBe(true);
+  });
+
+  it('lists a closed day-ticket date with remain 0 (its answer has no is_order)', () => {
+    const closed = testDayTicket();
+    closed.options[0]!.inventory.closedDays = [4];
+    const e = listEntries(makeTestContext({ products: [closed] }), closed, closed.options[0]!)[4]!;
+    expect(e).toMatchObject({ isOrder: false, remain: 0, ordered: e.max });
+    expect(() => reserve(makeTestContext({ products: [closed] }), e, 1)).toThrow(/not on sale on this date/);
+  });
+
+  it('lists only the days of a day-ticket sale period', () => {
+    const limited = testDayTicket();
+    limited.salePeriod = { fromDay: 2, toDay: 5 };
+    const ctx = makeTestContext({ products: [limited] });
+    expect(listEntries(ctx, limited, limited.options[0]!).map((e) => e.day)).toEqual([2, 3, 4, 5]);
+    expect(findEntry(ctx, limited, TEST_TICKET_ADULT, '2026-03-07')).toBeUndefined();
+    // The sale ends with the clock: day 6 onwards, nothing to list.
+    expect(listEntries(at(TEST_NOW + 6 * DAY), limited, limited.options[0]!)).toEqual([]);
   });
 });

@@ -2,16 +2,26 @@
  * Inventory entries, materialised on demand from an option's compact `InventoryRule`, and stock
  * reservation. An entry's `ordered` quantity is a deterministic seeded amount (a hash of option, day
  * and start time) plus what this channel ordered (`state.stock[inventoryCode]`); the invariant
- * `max = remain + ordered` always holds (api fact sheet §5.6).
+ * `max = remain + ordered` always holds, as in every example the vendor shows.
  *
- * Day `d` of a rule is the channel's anchor date plus `d` days. Tours have one entry per (day, start
- * time); day-tickets one per day, with a null start time.
+ * Day `d` is the channel's day zero (its anchor date) plus `d` days; an entry keeps its code, seeded
+ * amount and stock whatever the clock does. What is *listed* follows the virtual clock on the Korean
+ * calendar (time.ts `calendarClock`): the window is `rule.days` days long and starts at today; a tour
+ * entry of today whose start time has passed is gone from it, and nothing before today is in it. A
+ * rule's sold-out and closed days repeat with the window's length (day `d` is closed when
+ * `d mod days` is listed), so the window holds as many of each whatever day it starts on. A day-ticket
+ * with a sale period (`Product.salePeriod`) lists only the days inside it.
+ *
+ * Tours have one entry per (day, start time); day-tickets one per day, with a null start time. A closed
+ * day-ticket day is listed with `remain_quantity` 0: the vendor's day-ticket answer has no `is_order`,
+ * so remain 0 is the only way it can say "not on sale".
  */
 
 import type { DomainContext } from './context.ts';
 import { fieldError } from './errors.ts';
 import { uuidFrom } from './ids.ts';
 import {
+  calendarClock,
   DAY_MS,
   dayOfWeek,
   formatDate,
@@ -27,9 +37,9 @@ export interface InventoryEntry {
   code: string;
   optionCode: string;
   day: number;
-  /** YYYY-MM-DD. */
+  /** YYYY-MM-DD (Korean calendar). */
   date: string;
-  /** HH:MM for tours, null for day-tickets. */
+  /** HH:MM for tours (Korean wall clock), null for day-tickets. */
   startTime: string | null;
   dayOfWeek: string;
   /** On sale. Computed for both families; the HTTP layer shows it for tours only. */
@@ -38,8 +48,13 @@ export interface InventoryEntry {
   min: number;
   remain: number;
   ordered: number;
-  /** Epoch ms of the date (plus the start time for tours), UTC. */
+  /**
+   * The date (plus the start time for tours) as written — Korean wall-clock date and time, in UTC epoch
+   * milliseconds (`2026-03-01 09:00` is `Date.UTC(2026, 2, 1, 9)`); compare with `calendarClock(now)`.
+   */
   at: number;
+  /** Its date (tour: date and start time) is before the virtual now: never listed, never orderable. */
+  past: boolean;
 }
 
 export function inventoryCode(optionCode: string, day: number, startTime: string | null): string {
@@ -49,16 +64,17 @@ export function inventoryCode(optionCode: string, day: number, startTime: string
 /**
  * Inventory codes are a SHA-256 of (option, day, start time), needed for every entry of every inventory
  * page and order: each option's codes are kept by position (day × start times + slot) once made, for the
- * most recently used options (bounded, about 25 KB per option at most).
+ * most recently used options and positions (bounded).
  */
 const OPTIONS_WITH_CODES = 2_000;
-const codesByOption = new Map<ProductOption, Array<string | undefined>>();
+const CODES_PER_OPTION = 4_096;
+const codesByOption = new Map<ProductOption, Map<number, string>>();
 
-function codesOf(option: ProductOption): Array<string | undefined> {
+function codesOf(option: ProductOption): Map<number, string> {
   let codes = codesByOption.get(option);
   if (codes === undefined) {
     if (codesByOption.size >= OPTIONS_WITH_CODES) codesByOption.clear();
-    codes = [];
+    codes = new Map();
     codesByOption.set(option, codes);
   }
   return codes;
@@ -72,10 +88,12 @@ function codeAt(
   codes = codesOf(option),
 ): string {
   const position = day * times.length + slot;
-  let code = codes[position];
+  let code = codes.get(position);
   if (code === undefined) {
     code = inventoryCode(option.code, day, times[slot] ?? null);
-    codes[position] = code;
+    // The window rolls with the clock: positions left behind are dropped now and then.
+    if (codes.size >= CODES_PER_OPTION) codes.clear();
+    codes.set(position, code);
   }
   return code;
 }
@@ -90,6 +108,22 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
+/** Length of an option's window in days. */
+function windowDays(rule: InventoryRule): number {
+  return Math.max(0, Math.ceil(rule.days));
+}
+
+/** Day `day` as the rule's day lists see it: they repeat every `days` days. */
+function ruleDay(rule: InventoryRule, day: number): number {
+  const days = windowDays(rule);
+  return days === 0 ? day : ((day % days) + days) % days;
+}
+
+/** Whether the rule closes day `day` (is_order false). */
+export function isClosedDay(rule: InventoryRule, day: number): boolean {
+  return rule.closedDays.includes(ruleDay(rule, day));
+}
+
 /**
  * The ordered quantity an entry starts with: the whole capacity on sold-out days, otherwise a
  * pseudo-random 0..floor(capacity / 2) from a hash of (option, day, start time).
@@ -101,7 +135,7 @@ export function seededOrdered(
   startTime: string | null,
 ): number {
   const capacity = Math.max(0, rule.capacity);
-  if (rule.soldOutDays.includes(day)) return capacity;
+  if (rule.soldOutDays.includes(ruleDay(rule, day))) return capacity;
   return fnv1a(`${optionCode}|${day}|${startTime ?? ''}`) % (Math.floor(capacity / 2) + 1);
 }
 
@@ -121,6 +155,58 @@ function anchorMs(ctx: DomainContext): number {
   const ms = parseDate(ctx.state.meta.meta.anchorDate);
   if (ms === null) throw new RangeError(`bad anchorDate: ${ctx.state.meta.meta.anchorDate}`);
   return ms;
+}
+
+/** The day of the channel that is "today": the Korean date of the virtual now, counted from day zero. */
+export function todayIndex(ctx: DomainContext): number {
+  return utcDayNumber(calendarClock(ctx.now)) - utcDayNumber(anchorMs(ctx));
+}
+
+/**
+ * What an option lists now: days `first` (inclusive) to `end` (exclusive), and which start-time slots
+ * of the first day are still ahead (every slot when the first day is not today).
+ */
+export interface InventoryWindow {
+  first: number;
+  end: number;
+  firstDaySlots: number[];
+  slotsPerDay: number;
+  /** How many entries the window lists. */
+  size: number;
+}
+
+export function inventoryWindow(
+  ctx: DomainContext,
+  product: Product,
+  option: ProductOption,
+): InventoryWindow {
+  const rule = option.inventory;
+  const today = todayIndex(ctx);
+  let first = today;
+  let end = today + windowDays(rule);
+  const sale = product.salePeriod;
+  if (sale) {
+    first = Math.max(first, sale.fromDay);
+    end = Math.min(end, sale.toDay + 1);
+  }
+  const times = slots(product, option);
+  const all = times.map((_, i) => i);
+  if (end <= first) return { first, end: first, firstDaySlots: [], slotsPerDay: times.length, size: 0 };
+  let firstDaySlots = all;
+  if (first === today && product.family === 'tour') {
+    const wall = calendarClock(ctx.now);
+    const dayStart = anchorMs(ctx) + first * DAY_MS;
+    firstDaySlots = all.filter((i) => dayStart + minutesOf(times[i] ?? null) * 60_000 >= wall);
+  }
+  const size = firstDaySlots.length + (end - first - 1) * times.length;
+  return { first, end, firstDaySlots, slotsPerDay: times.length, size };
+}
+
+/** Day and slot of position `i` of a window's list. */
+function positionIn(w: InventoryWindow, i: number): { day: number; slot: number } {
+  if (i < w.firstDaySlots.length) return { day: w.first, slot: w.firstDaySlots[i]! };
+  const rest = i - w.firstDaySlots.length;
+  return { day: w.first + 1 + Math.floor(rest / w.slotsPerDay), slot: rest % w.slotsPerDay };
 }
 
 /** Date and weekday of day `day` of the channel: the anchor date plus `day` days. */
@@ -154,36 +240,42 @@ function makeEntry(
   times: ReadonlyArray<string | null>,
   slot: number,
   anchor: number,
-  closed: boolean,
 ): InventoryEntry {
   const rule = option.inventory;
   const startTime = times[slot] ?? null;
   const code = codeAt(option, times, day, slot);
   const name = dayName(anchor, day);
   const max = Math.max(0, rule.capacity);
-  const ordered = Math.min(
-    max,
-    seededOrdered(rule, option.code, day, startTime) + (ctx.state.stock[code] ?? 0),
-  );
+  const closed = isClosedDay(rule, day);
+  const tour = product.family === 'tour';
+  const ordered =
+    closed && !tour
+      ? max
+      : Math.min(max, seededOrdered(rule, option.code, day, startTime) + (ctx.state.stock[code] ?? 0));
+  const at = anchor + day * DAY_MS + minutesOf(startTime) * 60_000;
+  const wall = calendarClock(ctx.now);
   return {
     code,
     optionCode: option.code,
     day,
     date: name.date,
-    startTime: product.family === 'tour' ? startTime : null,
+    startTime: tour ? startTime : null,
     dayOfWeek: name.dayOfWeek,
     isOrder: !closed,
     max,
     min: rule.minQuantity,
     remain: max - ordered,
     ordered,
-    at: anchor + day * DAY_MS + minutesOf(startTime) * 60_000,
+    at,
+    // A day-ticket is good for its whole date (its `at` is the date's midnight); a tour until it starts.
+    past: at < (tour ? wall : Math.floor(wall / DAY_MS) * DAY_MS),
   };
 }
 
 /**
- * The entries of one option, by day then start time: all of them, or only positions `from` (inclusive)
- * to `to` (exclusive) of that list — a page costs its own size, not the option's days × start times.
+ * The entries one option lists now (see `inventoryWindow`), by day then start time: all of them, or
+ * only positions `from` (inclusive) to `to` (exclusive) of that list — a page costs its own size, not
+ * the option's days × start times.
  */
 export function listEntries(
   ctx: DomainContext,
@@ -192,41 +284,44 @@ export function listEntries(
   from = 0,
   to = Number.POSITIVE_INFINITY,
 ): InventoryEntry[] {
-  const rule = option.inventory;
+  const w = inventoryWindow(ctx, product, option);
   const anchor = anchorMs(ctx);
-  const closed = new Set(rule.closedDays);
   const times = slots(product, option);
-  const total = Math.max(0, Math.ceil(rule.days)) * times.length;
   const entries: InventoryEntry[] = [];
-  for (let i = Math.max(0, from); i < Math.min(total, to); i++) {
-    const day = Math.floor(i / times.length);
-    entries.push(makeEntry(ctx, product, option, day, times, i % times.length, anchor, closed.has(day)));
+  for (let i = Math.max(0, from); i < Math.min(w.size, to); i++) {
+    const { day, slot } = positionIn(w, i);
+    entries.push(makeEntry(ctx, product, option, day, times, slot, anchor));
   }
   return entries;
 }
 
 /** The codes of the entries `listEntries` would give for the same arguments, without building them. */
 export function listEntryCodes(
+  ctx: DomainContext,
   product: Product,
   option: ProductOption,
   from = 0,
   to = Number.POSITIVE_INFINITY,
 ): string[] {
+  const w = inventoryWindow(ctx, product, option);
   const times = slots(product, option);
-  const total = Math.max(0, Math.ceil(option.inventory.days)) * times.length;
   const known = codesOf(option);
   const codes: string[] = [];
-  for (let i = Math.max(0, from); i < Math.min(total, to); i++) {
-    codes.push(known[i] ?? codeAt(option, times, Math.floor(i / times.length), i % times.length, known));
+  for (let i = Math.max(0, from); i < Math.min(w.size, to); i++) {
+    const { day, slot } = positionIn(w, i);
+    codes.push(codeAt(option, times, day, slot, known));
   }
   return codes;
 }
 
 /**
- * The entry an order's `(option_code, inventory_at)` designates, or undefined. The day is the UTC date
- * of `inventoryAt`. Tours: with a time part, the entry whose start is exactly that instant (HH:MM, zero
- * seconds); with a bare date, the day's only start time (undefined when the option has several).
- * Day-tickets: the day's entry, whatever the time part says.
+ * The entry an order's `(option_code, inventory_at)` designates, or undefined. `inventory_at` names an
+ * entry by its date and start time as the inventory lists them, written as UTC (`{date}T{start_time}:00Z`;
+ * an offset is applied first, so `…T18:00:00+09:00` is the 09:00 entry). Tours: with a time part, the
+ * entry whose start is exactly that time (HH:MM, zero seconds); with a bare date, the day's only start
+ * time (undefined when the option has several). Day-tickets: the day's entry, whatever the time part
+ * says. A date past the end of the window or outside the sale period has no entry; a date already
+ * passed has one, marked `past`, so that the refusal can say so.
  */
 export function findEntry(
   ctx: DomainContext,
@@ -240,7 +335,9 @@ export function findEntry(
   if (ms === null) return undefined;
   const anchor = anchorMs(ctx);
   const day = utcDayNumber(ms) - utcDayNumber(anchor);
-  if (day < 0 || day >= option.inventory.days) return undefined;
+  if (day >= todayIndex(ctx) + windowDays(option.inventory)) return undefined;
+  const sale = product.salePeriod;
+  if (sale && (day < sale.fromDay || day > sale.toDay)) return undefined;
   const times = slots(product, option);
   let slot: number;
   if (product.family !== 'tour' || times[0] === null) {
@@ -253,63 +350,65 @@ export function findEntry(
     if (times.length !== 1) return undefined;
     slot = 0;
   }
-  return makeEntry(ctx, product, option, day, times, slot, anchor, option.inventory.closedDays.includes(day));
+  return makeEntry(ctx, product, option, day, times, slot, anchor);
 }
 
 function describe(entry: InventoryEntry): string {
   return `option ${entry.optionCode}, ${entry.date}${entry.startTime === null ? '' : ` ${entry.startTime}`}`;
 }
 
-/** Throws the 400 (`options`) explaining why `quantity` units of `entry` cannot be ordered, if they cannot. */
-function check(entry: InventoryEntry, quantity: number): void {
+/** Why `quantity` units of `entry` cannot be ordered, or undefined when they can. */
+export function inventoryProblem(entry: InventoryEntry, quantity: number): string | undefined {
   if (!Number.isSafeInteger(quantity) || quantity < 1) {
-    throw fieldError(
-      'options',
-      `주문 수량은 1 이상의 정수여야 합니다. (quantity must be a positive integer; got ${quantity} for ${describe(entry)})`,
-    );
+    return `주문 수량은 1 이상의 정수여야 합니다. (quantity must be a positive integer; got ${quantity} for ${describe(entry)})`;
   }
   if (!entry.isOrder) {
-    throw fieldError(
-      'options',
-      `판매 중이 아닌 인벤토리입니다. (inventory not on sale: ${describe(entry)}; is_order is false — choose another date or time from the inventory API)`,
-    );
+    return entry.startTime === null
+      ? `판매하지 않는 날짜입니다. (not on sale on this date: ${describe(entry)}; the inventory lists it with remain_quantity 0 — choose another date from the inventory API)`
+      : `판매 중이 아닌 인벤토리입니다. (inventory not on sale: ${describe(entry)}; is_order is false — choose another date or time from the inventory API)`;
   }
   if (entry.remain === 0) {
-    throw fieldError(
-      'options',
-      `매진된 인벤토리입니다. (sold out: ${describe(entry)}, remain 0, quantity ${quantity}; choose another date or time from the inventory API)`,
-    );
+    return `매진된 인벤토리입니다. (sold out: ${describe(entry)}, remain 0, quantity ${quantity}; choose another date or time from the inventory API)`;
   }
   if (entry.remain < quantity) {
-    throw fieldError(
-      'options',
-      `남은 수량이 부족합니다. (not enough inventory: ${describe(entry)}, remain ${entry.remain}, quantity ${quantity}; order at most ${entry.remain})`,
-    );
+    return `남은 수량이 부족합니다. (not enough inventory: ${describe(entry)}, remain ${entry.remain}, quantity ${quantity}; order at most ${entry.remain})`;
   }
+  return undefined;
 }
 
-/** Reserve `quantity` units of one entry: the stock write, or a 400 (`options`) when it cannot be ordered. */
-export function reserve(ctx: DomainContext, entry: InventoryEntry, quantity: number): Change {
-  check(entry, quantity);
+/** The 400 for an entry that cannot be ordered: `{"options": ["<why>"]}` unless the caller says where. */
+type Refuse = (message: string) => Error;
+const refuseOnOptions: Refuse = (message) => fieldError('options', message);
+
+/** Reserve `quantity` units of one entry: the stock write, or a 400 when it cannot be ordered. */
+export function reserve(
+  ctx: DomainContext,
+  entry: InventoryEntry,
+  quantity: number,
+  refuse: Refuse = refuseOnOptions,
+): Change {
+  const problem = inventoryProblem(entry, quantity);
+  if (problem !== undefined) throw refuse(problem);
   return ['stock', entry.code, (ctx.state.stock[entry.code] ?? 0) + quantity];
 }
 
 /**
  * Reserve several lines at once, all or nothing: quantities of lines hitting the same entry are summed
- * and checked together; one stock write per entry, in first-seen order.
+ * and checked together (the refusal is the first such line's); one stock write per entry, in
+ * first-seen order.
  */
 export function reserveMany(
   ctx: DomainContext,
-  lines: ReadonlyArray<{ entry: InventoryEntry; quantity: number }>,
+  lines: ReadonlyArray<{ entry: InventoryEntry; quantity: number; refuse?: Refuse }>,
 ): Change[] {
-  const totals = new Map<string, { entry: InventoryEntry; quantity: number }>();
-  for (const { entry, quantity } of lines) {
-    if (!Number.isSafeInteger(quantity) || quantity < 1) check(entry, quantity);
+  const totals = new Map<string, { entry: InventoryEntry; quantity: number; refuse?: Refuse }>();
+  for (const { entry, quantity, refuse } of lines) {
+    if (!Number.isSafeInteger(quantity) || quantity < 1) reserve(ctx, entry, quantity, refuse);
     const seen = totals.get(entry.code);
     if (seen) seen.quantity += quantity;
-    else totals.set(entry.code, { entry, quantity });
+    else totals.set(entry.code, { entry, quantity, refuse });
   }
-  return [...totals.values()].map(({ entry, quantity }) => reserve(ctx, entry, quantity));
+  return [...totals.values()].map(({ entry, quantity, refuse }) => reserve(ctx, entry, quantity, refuse));
 }
 
 /** Give back `quantity` units of an inventory (cancel): the stock write, never below 0. */

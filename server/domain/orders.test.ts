@@ -102,6 +102,17 @@ function orderInput(lines: CreateOrderLine[], over: Partial<CreateOrderInput> = 
   };
 }
 
+type Path = Array<string | number>;
+const LEGACY_NAMES = { optionCode: 'dc_code', inventoryAt: 'use_date' };
+
+/** The messages at `path` of an error body; fails unless that is a list of strings. */
+function messagesAt(body: unknown, path: Path): string[] {
+  let node = body;
+  for (const key of path) node = (node as Record<string | number, unknown>)[key];
+  expect(Array.isArray(node) && node.every((m) => typeof m === 'string'), JSON.stringify(body)).toBe(true);
+  return node as string[];
+}
+
 function remain(ctx: DomainContext, optionCode = TEST_TOUR_ADULT, at = DAY0_0900): number {
   return findEntry(ctx, currentProduct(ctx, TEST_TOUR_CODE)!, optionCode, at)!.remain;
 }
@@ -229,8 +240,15 @@ describe('createOrder', () => {
         'channelOrders:CO-1',
         `stock:${order.inventoryCode}`,
         `schedule:${code}:confirm`,
+        `schedule:${code}:use`,
       ].sort(),
     );
+    // The supplier checks the travelers in once the tour has started: 09:00 in Korea is 00:00 UTC.
+    expect(changes).toContainEqual([
+      'schedule',
+      `${code}:use`,
+      { orderCode: code, at: Date.parse('2026-03-01T00:00:00Z') + 1, action: 'use' },
+    ]);
     expect(changes).toContainEqual([
       'channelOrders',
       'CO-1',
@@ -300,6 +318,13 @@ describe('createOrder', () => {
     expect(changes.filter(([c]) => c === 'schedule').map(([, k]) => k)).toEqual([
       scheduleKey(order.code, 'pending'),
       scheduleKey(order.code, 'confirm'),
+      scheduleKey(order.code, 'use'),
+    ]);
+    // A day-ticket is checked in once its date is over in Korea: 2026-03-06 00:00 KST.
+    expect(changes).toContainEqual([
+      'schedule',
+      scheduleKey(order.code, 'use'),
+      { orderCode: order.code, at: Date.parse('2026-03-05T15:00:00Z') + 1, action: 'use' },
     ]);
   });
 
@@ -318,82 +343,115 @@ describe('createOrder', () => {
       createOrder(ctx, orderInput([tourLine({ quantity: 1 })], { requestHash: 'hash-2' })),
     );
     expect(e.status).toBe(400);
-    expect(Object.keys(e.body)).toEqual(['channel_order_id']);
-    expect(String((e.body.channel_order_id as string[])[0])).toContain('CO-1');
+    // A field of the nested `order` object: DRF nests the error the same way.
+    expect(Object.keys(e.body)).toEqual(['order']);
+    expect(String(messagesAt(e.body, ['order', 'channel_order_id'])[0])).toContain('CO-1');
   });
 
   it('refuses the same channel order id for the other family', () => {
     const { ctx } = withOrder();
     const e = apiError(() => createOrder(ctx, orderInput([tourLine()], { family: 'day-ticket' })));
-    expect(Object.keys(e.body)).toEqual(['channel_order_id']);
+    expect(messagesAt(e.body, ['order', 'channel_order_id'])).toHaveLength(1);
   });
 
-  const bad: Array<[string, () => CreateOrderInput, string, string?]> = [
+  // Where DRF puts each error: a field of line 0 is `{"options": [{"<field>": [...]}]}`, a rule about
+  // several fields of the line goes under that element's non_field_errors, one about the request as a
+  // whole under the top-level non_field_errors.
+  const bad: Array<[string, () => CreateOrderInput, Path, string?]> = [
     [
       'unknown mapping code',
       () => orderInput([tourLine({ mappingCode: 'nope' })]),
-      'channel_product_mapping_code',
+      ['options', 0, 'channel_product_mapping_code'],
     ],
     [
       'mapping code of the other family',
       () => orderInput([tourLine({ mappingCode: TICKET_MAP })]),
-      'channel_product_mapping_code',
+      ['options', 0, 'channel_product_mapping_code'],
     ],
     [
       'option of another product',
       () => orderInput([tourLine({ optionCode: TEST_TICKET_ADULT })]),
-      'option_code',
+      ['options', 0, 'option_code'],
     ],
-    ['tickets ≠ quantity', () => orderInput([{ ...tourLine(), quantity: 3 }]), 'tickets'],
-    ['quantity 0', () => orderInput([tourLine({ quantity: 0 })]), 'quantity'],
+    [
+      'tickets ≠ quantity',
+      () => orderInput([{ ...tourLine(), quantity: 3 }]),
+      ['options', 0, 'non_field_errors'],
+    ],
+    ['quantity 0', () => orderInput([tourLine({ quantity: 0 })]), ['options', 0, 'quantity']],
     [
       'unparseable inventory_at',
       () => orderInput([tourLine({ inventoryAt: 'tomorrow 9am' })]),
-      'inventory_at',
+      ['options', 0, 'inventory_at'],
     ],
     [
       'no start time at 10:00',
       () => orderInput([tourLine({ inventoryAt: '2026-03-01T10:00:00Z' })]),
-      'inventory_at',
+      ['options', 0, 'inventory_at'],
       'no inventory',
     ],
     [
       'date beyond the inventory',
       () => orderInput([tourLine({ inventoryAt: '2026-06-01T09:00:00Z' })]),
-      'inventory_at',
+      ['options', 0, 'inventory_at'],
       'no inventory',
+    ],
+    [
+      'date before day zero',
+      () => orderInput([tourLine({ inventoryAt: '2026-02-28T09:00:00Z' })]),
+      ['options', 0, 'inventory_at'],
+      'the date has passed',
     ],
     [
       'RTI missing',
       () => orderInput([tourLine()], { representative: { name: 'Rep' } }),
-      'representative',
+      ['non_field_errors'],
       'additional.english_name',
     ],
     [
       'RTI blank',
       () => orderInput([tourLine()], { representative: { additional: { english_name: ' ' } } }),
-      'representative',
+      ['non_field_errors'],
     ],
-    ['closed day', () => orderInput([tourLine({ inventoryAt: '2026-03-02T09:00:00Z' })]), 'options'],
-    ['sold-out day', () => orderInput([tourLine({ inventoryAt: '2026-03-03T09:00:00Z' })]), 'options'],
-    ['more than remains', () => orderInput([tourLine({ quantity: 11 })]), 'options'],
-    ['no lines', () => orderInput([]), 'options'],
+    [
+      'closed day',
+      () => orderInput([tourLine({ inventoryAt: '2026-03-02T09:00:00Z' })]),
+      ['options', 0, 'non_field_errors'],
+      'is_order is false',
+    ],
+    [
+      'sold-out day',
+      () => orderInput([tourLine({ inventoryAt: '2026-03-03T09:00:00Z' })]),
+      ['options', 0, 'non_field_errors'],
+      'sold out',
+    ],
+    ['more than remains', () => orderInput([tourLine({ quantity: 11 })]), ['options', 0, 'non_field_errors']],
+    ['no lines', () => orderInput([]), ['options']],
   ];
-  it.each(bad)('400 for %s, naming %s, with no changes', (_name, input, field, mention) => {
+  it.each(bad)('400 for %s, at %j, with no changes', (_name, input, path, mention) => {
     const ctx = baseCtx();
     const e = apiError(() => createOrder(ctx, input()));
     expect(e.status).toBe(400);
-    expect(Object.keys(e.body)).toEqual([field]);
-    if (mention) expect((e.body[field] as string[])[0]).toContain(mention);
+    expect(Object.keys(e.body)).toEqual([path[0]]);
+    const messages = messagesAt(e.body, path);
+    expect(messages).toHaveLength(1);
+    if (mention) expect(messages[0]).toContain(mention);
     expect(ctx.state.orders).toEqual({});
     expect(ctx.state.stock).toEqual({});
   });
 
-  it('names the failing line as options[i]', () => {
+  it('answers a failing line at its position, with {} for every other line', () => {
     const e = apiError(() =>
-      createOrder(baseCtx(), orderInput([tourLine(), tourLine({ optionCode: 'zzz' })])),
+      createOrder(baseCtx(), orderInput([tourLine(), tourLine({ optionCode: 'zzz' }), tourLine()])),
     );
-    expect((e.body.option_code as string[])[0]).toContain('options[1]');
+    expect(e.body).toEqual({ options: [{}, { option_code: [expect.stringContaining('"zzz"')] }, {}] });
+  });
+
+  it('names the fields as the request sent them (legacy spellings)', () => {
+    const input = orderInput([tourLine(), { ...tourLine({ optionCode: 'zzz' }), names: LEGACY_NAMES }]);
+    input.names = { lines: 'depth_combinations', channelOrderCode: 'channel_order_code' };
+    const e = apiError(() => createOrder(baseCtx(), input));
+    expect(e.body).toEqual({ depth_combinations: [{}, { dc_code: [expect.any(String)] }] });
   });
 
   it('accepts RTI values given in every ticket instead of the representative', () => {
@@ -410,7 +468,7 @@ describe('createOrder', () => {
     const line = tourLine();
     line.tickets[0]!.traveler = { additional: { english_name: 'T0' } };
     const e = apiError(() => createOrder(baseCtx(), orderInput([line], { representative: { name: 'Rep' } })));
-    expect(Object.keys(e.body)).toEqual(['representative']);
+    expect(Object.keys(e.body)).toEqual(['non_field_errors']);
   });
 
   it('reserves nothing when line 2 cannot be served (all or nothing)', () => {
@@ -650,7 +708,7 @@ describe('supplierActOnOrder', () => {
     return baseCtx([tour, testDayTicket()]);
   };
 
-  it('pending then confirm, with the §1.9 labels as default comments', () => {
+  it('pending then confirm, with the vendor Korean labels as default comments', () => {
     const { ctx, code } = withOrder(manual());
     const p = supplierActOnOrder(ctx, code, 'pending');
     expect(p.result).toMatchObject({
@@ -693,9 +751,15 @@ describe('supplierActOnOrder', () => {
     tour.supplier = 'delayed-confirm';
     const { ctx, code } = withOrder(baseCtx([tour, testDayTicket()]));
     const p = withChanges(ctx, supplierActOnOrder(ctx, code, 'pending').changes);
-    expect(Object.keys(p.state.schedule)).toEqual([scheduleKey(code, 'confirm')]);
+    expect(Object.keys(p.state.schedule).sort()).toEqual([
+      scheduleKey(code, 'confirm'),
+      scheduleKey(code, 'use'),
+    ]);
     const c = withChanges(p, supplierActOnOrder(p, code, 'confirm').changes);
-    expect(c.state.schedule).toEqual({});
+    // Confirmed: the check-in at the use time still applies.
+    expect(Object.keys(c.state.schedule)).toEqual([scheduleKey(code, 'use')]);
+    const cancelled = withChanges(c, supplierActOnOrder(c, code, 'unavoidable-cancel').changes);
+    expect(cancelled.state.schedule).toEqual({});
   });
 
   it('404 for an unknown order; 400 for an unknown action', () => {

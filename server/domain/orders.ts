@@ -1,9 +1,26 @@
 import { currentProduct, type DomainContext, type Outcome } from './context.ts';
-import { fieldError, invalidChoice, MESSAGES, notFound } from './errors.ts';
+import {
+  fieldError,
+  invalidChoice,
+  itemErrors,
+  MESSAGES,
+  NON_FIELD_ERRORS,
+  nestedErrors,
+  nonFieldError,
+  notFound,
+} from './errors.ts';
 import { uuidFrom } from './ids.ts';
 import { findEntry, type InventoryEntry, release, reserveMany } from './inventory.ts';
-import { SCHEDULED_ACTIONS, scheduleFor, scheduleKey } from './supplier.ts';
-import { formatRfc3339, parseApiDateTime } from './time.ts';
+import { checkInFor, SCHEDULED_ACTIONS, scheduleFor, scheduleKey } from './supplier.ts';
+import {
+  CALENDAR_OFFSET_MS,
+  calendarClock,
+  DAY_MS,
+  formatDate,
+  formatRfc3339,
+  formatTime,
+  parseApiDateTime,
+} from './time.ts';
 import type {
   Change,
   ChannelOrder,
@@ -50,7 +67,7 @@ const CHANNEL_CANCELS = {
   'channel:unavoidable-cancel': 'Unavoidable cancel',
 } as const;
 
-/** Order status machine (fact sheet §5.3 [R]): from-status → action → to-status. Missing = refused. */
+/** Order status machine (our reading of the vendor's order policy): from-status → action → to-status. Missing = refused. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, Partial<Record<OrderAction, OrderStatus>>> = {
   New: {
     ...CHANNEL_CANCELS,
@@ -99,7 +116,7 @@ export function nextTicketStatus(status: TicketStatus, action: TicketAction): Ti
   return TICKET_TRANSITIONS[status]?.[action];
 }
 
-/** Korean labels of the order statuses (fact sheet §1.9), used as default comments. */
+/** Korean labels of the order statuses (as the vendor lists them), used as default comments. */
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   New: '새 주문',
   'Supplier pending': 'Supplier 대기',
@@ -129,16 +146,50 @@ function replaceTicket(order: Order, ticket: Ticket): Ticket[] {
   return order.tickets.map((t) => (t.code === ticket.code ? ticket : t));
 }
 
+/** Statuses after which nothing happens to an order any more (no supplier action, no check-in). */
+const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set([
+  'Supplier reject',
+  'Traveler cancel',
+  'Unavoidable cancel',
+]);
+
 /** Deletes the order's schedule entries whose action is no longer allowed from the order's status. */
 function staleScheduleChanges(state: ChannelState, order: Order): Change[] {
   const changes: Change[] = [];
   for (const action of SCHEDULED_ACTIONS) {
     const key = scheduleKey(order.code, action);
-    if (state.schedule[key] && !nextOrderStatus(order.status, `supplier:${action}`)) {
-      changes.push(['schedule', key, null]);
-    }
+    const allowed =
+      action === 'use'
+        ? !FINAL_STATUSES.has(order.status)
+        : nextOrderStatus(order.status, `supplier:${action}`);
+    if (state.schedule[key] && !allowed) changes.push(['schedule', key, null]);
   }
   return changes;
+}
+
+/**
+ * When the supplier checks an order's travelers in: once its use time has passed — a tour's date and
+ * start time, the end of a day-ticket's date, both on the Korean calendar (`entry.at` is Korean
+ * wall-clock time). One millisecond after it: a tour starting right now is still orderable (and
+ * cancellable) now, exactly as it is still listed.
+ */
+export function useTime(family: Family, entry: InventoryEntry): number {
+  return entry.at - CALENDAR_OFFSET_MS + (family === 'tour' ? 0 : DAY_MS) + 1;
+}
+
+/**
+ * The supplier's check-in, due at `at`: every New ticket of a confirmed order becomes Used (it keeps its
+ * stock). `undefined` when there is nothing to check in (not confirmed, no New ticket).
+ */
+export function applyCheckIn(order: Order, at: number): { order: Order; changes: Change[] } | undefined {
+  if (order.status !== 'Supplier confirm' || !order.tickets.some((t) => t.status === 'New')) return undefined;
+  const stamp = formatRfc3339(at);
+  const tickets = order.tickets.map((t) => {
+    const next = nextTicketStatus(t.status, 'supplier:use');
+    return next ? { ...t, status: next, updatedAt: stamp } : t;
+  });
+  const updated: Order = { ...order, tickets, updatedAt: stamp };
+  return { order: updated, changes: [['orders', order.code, updated]] };
 }
 
 /**
@@ -165,6 +216,8 @@ function cancelNewTickets(
 // Create
 
 export interface CreateOrderLine {
+  /** The names this line's option code and date were sent under (default `option_code`, `inventory_at`). */
+  names?: { optionCode: string; inventoryAt: string };
   mappingCode: string;
   optionCode: string;
   quantity: number;
@@ -181,6 +234,8 @@ export interface CreateOrderInput {
   requestHash: string;
   currency: string;
   lines: CreateOrderLine[];
+  /** The names the option list and the channel order id were sent under (default `options`, `channel_order_id`). */
+  names?: { lines: string; channelOrderCode: string };
   representative: Record<string, unknown>;
   purchaser: Record<string, unknown>;
 }
@@ -231,71 +286,92 @@ interface CheckedLine {
   entry: InventoryEntry;
 }
 
+/** The 400 about line `i` of the order: DRF's `{"options": [{}, …, {<errors>}, …]}`. */
+function lineError(input: CreateOrderInput, i: number, errors: Record<string, string[]>) {
+  return itemErrors(input.names?.lines ?? 'options', i, input.lines.length, errors);
+}
+
 function checkLine(
   ctx: DomainContext,
   input: CreateOrderInput,
   line: CreateOrderLine,
   i: number,
 ): CheckedLine {
-  const at = `options[${i}]`;
+  const fail = (field: string, message: string) => lineError(input, i, { [field]: [message] });
+  const optionField = line.names?.optionCode ?? 'option_code';
+  const atField = line.names?.inventoryAt ?? 'inventory_at';
   const registration = ctx.state.registrations[line.mappingCode];
   const product = registration ? currentProduct(ctx, registration.productCode) : undefined;
   if (!registration || !product || registration.family !== input.family || product.family !== input.family) {
-    throw fieldError(
+    throw fail(
       'channel_product_mapping_code',
-      `${at}: 등록된 상품 매핑 코드가 아닙니다. 상품 등록(매핑) 요청의 응답으로 받은 코드를 보내 주세요. ` +
-        `(${at}: "${line.mappingCode}" is not a mapping code issued to this channel for a ${input.family} product; ` +
+      '등록된 상품 매핑 코드가 아닙니다. 상품 등록(매핑) 요청의 응답으로 받은 코드를 보내 주세요. ' +
+        `("${line.mappingCode}" is not a mapping code issued to this channel for a ${input.family} product; ` +
         'send the code returned by the registration request)',
     );
   }
   if (!product.options.some((o) => o.code === line.optionCode)) {
-    throw fieldError(
-      'option_code',
-      `${at}: 이 상품의 옵션 코드가 아닙니다. 상품 상세 조회의 options[].option_code를 보내 주세요. ` +
-        `(${at}: "${line.optionCode}" is not an option of product ${product.code} version ${product.version}; ` +
+    throw fail(
+      optionField,
+      '이 상품의 옵션 코드가 아닙니다. 상품 상세 조회의 options[].option_code를 보내 주세요. ' +
+        `("${line.optionCode}" is not an option of product ${product.code} version ${product.version}; ` +
         'use an option_code from the product detail)',
     );
   }
   if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) {
-    throw fieldError(
+    throw fail(
       'quantity',
-      `${at}: 수량은 1 이상의 정수여야 합니다. (${at}: quantity must be an integer of at least 1, got ${String(line.quantity)})`,
+      `수량은 1 이상의 정수여야 합니다. (quantity must be an integer of at least 1, got ${String(line.quantity)})`,
     );
   }
   if (line.tickets.length !== line.quantity) {
-    throw fieldError(
-      'tickets',
-      `${at}: 티켓 수(${line.tickets.length})가 수량(${line.quantity})과 다릅니다. 수량 1개당 티켓 1개를 보내 주세요. ` +
-        `(${at}: ${line.tickets.length} tickets for quantity ${line.quantity}; send exactly one ticket per unit)`,
+    // Two fields disagree: DRF puts that under the element's non_field_errors.
+    throw fail(
+      NON_FIELD_ERRORS,
+      `티켓 수(${line.tickets.length})가 수량(${line.quantity})과 다릅니다. 수량 1개당 티켓 1개를 보내 주세요. ` +
+        `(${line.tickets.length} tickets for quantity ${line.quantity}; send exactly one ticket per unit)`,
     );
   }
   if (parseApiDateTime(line.inventoryAt) === null) {
-    throw fieldError(
-      'inventory_at',
-      `${at}: 날짜/시간 형식이 올바르지 않습니다. RFC 3339 UTC(예: 2026-03-01T09:00:00Z)로 보내 주세요. ` +
-        `(${at}: "${line.inventoryAt}" is not a valid date-time; send RFC 3339 UTC, e.g. 2026-03-01T09:00:00Z)`,
+    throw fail(
+      atField,
+      '날짜/시간 형식이 올바르지 않습니다. RFC 3339 UTC(예: 2026-03-01T09:00:00Z)로 보내 주세요. ' +
+        `("${line.inventoryAt}" is not a valid date-time; send RFC 3339 UTC, e.g. 2026-03-01T09:00:00Z)`,
     );
   }
   const entry = findEntry(ctx, product, line.optionCode, line.inventoryAt);
   if (!entry) {
-    throw fieldError(
-      'inventory_at',
-      `${at}: 해당 일시에 이 옵션의 인벤토리가 없습니다. 인벤토리 조회 API로 구매 가능한 일시를 확인해 주세요. ` +
-        `(${at}: no inventory for option ${line.optionCode} at ${line.inventoryAt}; ` +
+    throw fail(
+      atField,
+      '해당 일시에 이 옵션의 인벤토리가 없습니다. 인벤토리 조회 API로 구매 가능한 일시를 확인해 주세요. ' +
+        `(no inventory for option ${line.optionCode} at ${line.inventoryAt}; ` +
         'pick a date (and start time) listed by the inventory API)',
+    );
+  }
+  if (entry.past) {
+    const when = entry.startTime === null ? entry.date : `${entry.date} ${entry.startTime}`;
+    throw fail(
+      atField,
+      `이미 지난 날짜입니다. (the date has passed: ${when} is before now, ${formatDate(calendarClock(ctx.now))} ` +
+        `${formatTime(calendarClock(ctx.now))} in Korea (UTC+9); pick a date listed by the inventory API)`,
     );
   }
   const missing = missingRti(product, input.representative, line.tickets);
   if (missing.length > 0) {
+    // The product (through this line), the representative and the tickets together: non_field_errors.
     const names = missing.map((k) => `additional.${k}`).join(', ');
-    throw fieldError(
-      'representative',
-      `${at}: 필수 여행자 정보(RTI)가 없습니다: ${names}. representative.additional(또는 모든 티켓의 additional)에 문자열 값으로 보내 주세요. ` +
-        `(${at}: required traveler information missing: ${names}; send each as a non-empty string in ` +
+    throw nonFieldError(
+      `필수 여행자 정보(RTI)가 없습니다: ${names}. representative.additional(또는 모든 티켓의 additional)에 문자열 값으로 보내 주세요. ` +
+        `(options[${i}]: required traveler information missing: ${names}; send each as a non-empty string in ` +
         "representative.additional or in every ticket's additional)",
     );
   }
   return { line, product, entry };
+}
+
+/** The 400 about `order.channel_order_id` (or the legacy name it was sent under), nested in `order`. */
+function nestedOrderError(input: CreateOrderInput, message: string) {
+  return nestedErrors('order', { [input.names?.channelOrderCode ?? 'channel_order_id']: [message] });
 }
 
 /**
@@ -307,8 +383,8 @@ export function createOrder(ctx: DomainContext, input: CreateOrderInput): Outcom
   const previous = ctx.state.channelOrders[channelOrderCode];
   if (previous) {
     if (previous.requestHash !== input.requestHash || previous.family !== input.family) {
-      throw fieldError(
-        'channel_order_id',
+      throw nestedOrderError(
+        input,
         '이미 다른 내용의 주문에 사용된 채널 주문 ID입니다. 새 주문에는 새 ID를 사용하고, 재시도는 같은 본문으로 보내 주세요. ' +
           `(channel order id "${channelOrderCode}" was already used with a different request body; ` +
           'use a new id for a new order, and resend the identical body to retry)',
@@ -325,7 +401,12 @@ export function createOrder(ctx: DomainContext, input: CreateOrderInput): Outcom
   const checked = input.lines.map((line, i) => checkLine(ctx, input, line, i));
   const stockChanges = reserveMany(
     ctx,
-    checked.map(({ line, entry }) => ({ entry, quantity: line.quantity })),
+    checked.map(({ line, entry }, i) => ({
+      entry,
+      quantity: line.quantity,
+      // Which entry, how many: several fields of the line at once.
+      refuse: (message: string) => lineError(input, i, { [NON_FIELD_ERRORS]: [message] }),
+    })),
   );
 
   const now = formatRfc3339(ctx.now);
@@ -373,11 +454,12 @@ export function createOrder(ctx: DomainContext, input: CreateOrderInput): Outcom
     ['channelOrders', channelOrderCode, channelOrder],
     ...stockChanges,
   ];
-  for (const order of orders) {
-    for (const action of scheduleFor(order.supplier, order.code, ctx.now)) {
+  orders.forEach((order, i) => {
+    const checkIn = checkInFor(order.supplier, order.code, useTime(input.family, checked[i]!.entry));
+    for (const action of [...scheduleFor(order.supplier, order.code, ctx.now), ...checkIn]) {
       changes.push(['schedule', scheduleKey(order.code, action.action), action]);
     }
-  }
+  });
   return { result: { replayed: false, channelOrderCode, orders }, changes };
 }
 
@@ -489,7 +571,7 @@ export const SUPPLIER_ORDER_ACTIONS: readonly SupplierOrderAction[] = [
 ];
 
 /**
- * The one implementation of a supplier's order action: the transition, its default comment (the §1.9
+ * The one implementation of a supplier's order action: the transition, its default comment (the vendor's
  * Korean label), New tickets → Supplier canceled with their stock released for reject and unavoidable
  * cancel, and the order's schedule entries that no longer apply deleted. `undefined` when the status
  * machine refuses. `at` stamps updatedAt (the control API's now, or a scheduled action's due time).

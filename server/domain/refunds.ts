@@ -11,7 +11,7 @@ import type { Family, Refund, TicketStatus } from './types.ts';
  * what the channel's own policy implies and records whether the channel's figure matches; it never
  * refuses a mismatch.
  *
- * Policy format (fact sheet R1, §5.5): `{"<refund percent>": "<days before the use date>"}`, e.g.
+ * Policy format (the vendor's refund page): `{"<refund percent>": "<days before the use date>"}`, e.g.
  * `{"0": "1", "50": "3", "100": "7"}` — from 7 days before: 100 %, from 3 days before: 50 %, from 1
  * day before: nothing.
  */

@@ -50,18 +50,23 @@ const option = record({
   }),
 });
 
-const product = record({
-  code,
-  family,
-  index: count,
-  version: positive,
-  supplier: { enum: ['instant-confirm', 'delayed-confirm', 'always-reject', 'manual'] },
-  listing: collection(str),
-  title: str,
-  rti: collection({ type: 'boolean' }),
-  contents: collection({ anyOf: [str, { type: 'array', items: str }] }),
-  options: { type: 'array', items: option },
-});
+const product = record(
+  {
+    code,
+    family,
+    index: count,
+    version: positive,
+    supplier: { enum: ['instant-confirm', 'delayed-confirm', 'always-reject', 'manual'] },
+    listing: collection(str),
+    title: str,
+    rti: collection({ type: 'boolean' }),
+    contents: collection({ anyOf: [str, { type: 'array', items: str }] }),
+    options: { type: 'array', items: option },
+  },
+  {
+    salePeriod: record({ fromDay: { type: 'integer' }, toDay: { type: 'integer' } }),
+  },
+);
 
 const ticket = record({
   code,
@@ -184,7 +189,7 @@ export const CHANNEL_STATE_SCHEMA: Schema = record({
     record({
       orderCode: code,
       at: { type: 'number', minimum: EARLIEST_MS, maximum: LATEST_MS },
-      action: { enum: ['pending', 'confirm', 'reject'] },
+      action: { enum: ['pending', 'confirm', 'reject', 'use'] },
     }),
   ),
 });

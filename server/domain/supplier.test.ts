@@ -112,7 +112,21 @@ describe('supplier profiles over time', () => {
       channelStatus: 'New',
       comment: 'Supplier 확정',
     });
-    expect(t0.state.schedule).toEqual({});
+    // What is left is the check-in, once the tour (09:00 in Seoul = TEST_NOW) has started.
+    expect(Object.values(t0.state.schedule)).toEqual([{ orderCode: code, at: TEST_NOW + 1, action: 'use' }]);
+    const used = tick(t0, TEST_NOW + 1);
+    expect(used.state.orders[code]!.tickets.map((t) => t.status)).toEqual(['Used', 'Used']);
+    expect(used.state.schedule).toEqual({});
+  });
+
+  it('checks in only a confirmed order, and never for the manual profile', () => {
+    // delayed-confirm is still New at the tour's start (it confirms at +30 min): nothing to check in.
+    const delayed = place(ctxFor('delayed-confirm'));
+    const later = tick(delayed.ctx, TEST_NOW + 60 * MIN);
+    expect(later.state.orders[delayed.code]).toMatchObject({ status: 'Supplier confirm' });
+    expect(later.state.orders[delayed.code]!.tickets.map((t) => t.status)).toEqual(['New', 'New']);
+    const manual = place(ctxFor('manual'));
+    expect(manual.ctx.state.schedule).toEqual({});
   });
 
   it('delayed-confirm: pending at +60 s, confirm at +30 min', () => {
@@ -192,7 +206,9 @@ describe('applyDue', () => {
       cancelOrder(ctx, 'tour', code, { channelStatus: 'Unavoidable cancel' }).changes,
     );
     const changes = applyDue({ ...cancelled, now: TEST_NOW + 60 * MIN }, stale);
+    // The tour starts at TEST_NOW (09:00 in Korea), so its check-in is among them, first.
     expect(changes).toEqual([
+      ['schedule', scheduleKey(code, 'use'), null],
       ['schedule', scheduleKey(code, 'pending'), null],
       ['schedule', scheduleKey(code, 'confirm'), null],
     ]);

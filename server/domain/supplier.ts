@@ -1,5 +1,5 @@
 import type { DomainContext } from './context.ts';
-import { applySupplierAction } from './orders.ts';
+import { applyCheckIn, applySupplierAction } from './orders.ts';
 import type { Change, ChannelState, Order, ScheduledAction, SupplierProfile } from './types.ts';
 
 /**
@@ -12,6 +12,11 @@ import type { Change, ChannelState, Order, ScheduledAction, SupplierProfile } fr
  * | `always-reject`   | reject at +5 min                              |
  * | `manual`          | nothing (the control API acts instead)        |
  *
+ * Every profile but `manual` also checks the travelers in: once an order's use time has passed (a
+ * tour's date and start time, the end of a day-ticket's date, on the Korean calendar), the New tickets
+ * of a confirmed order become `Used` — so what the status tables refuse after use can be tested by
+ * moving the clock. An order that is not confirmed by then is left as it is.
+ *
  * Scheduled actions live in `state.schedule` keyed by `scheduleKey`. They are applied lazily, by
  * `applyDue`, whenever the store sees that some are due; an action that is no longer valid for the
  * order's status by then (the channel cancelled first) is dropped.
@@ -20,14 +25,14 @@ import type { Change, ChannelState, Order, ScheduledAction, SupplierProfile } fr
 export type ScheduledKind = ScheduledAction['action'];
 
 /** Order in which actions due at the same instant are applied. */
-export const SCHEDULED_ACTIONS: readonly ScheduledKind[] = ['pending', 'confirm', 'reject'];
+export const SCHEDULED_ACTIONS: readonly ScheduledKind[] = ['pending', 'confirm', 'reject', 'use'];
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
 export const PROFILE_SCHEDULES: Record<
   SupplierProfile,
-  ReadonlyArray<{ action: ScheduledKind; afterMs: number }>
+  ReadonlyArray<{ action: Exclude<ScheduledKind, 'use'>; afterMs: number }>
 > = {
   'instant-confirm': [{ action: 'confirm', afterMs: 0 }],
   'delayed-confirm': [
@@ -53,6 +58,11 @@ export function scheduleFor(
     at: createdAtMs + afterMs,
     action,
   }));
+}
+
+/** The supplier's check-in of an order whose use time is `useAtMs`: none for the `manual` profile. */
+export function checkInFor(profile: SupplierProfile, orderCode: string, useAtMs: number): ScheduledAction[] {
+  return profile === 'manual' ? [] : [{ orderCode, at: useAtMs, action: 'use' }];
 }
 
 /** Sort order of scheduled actions: time, then order code, then pending < confirm < reject. */
@@ -87,7 +97,10 @@ export function applyDue(ctx: DomainContext, actions: readonly ScheduledAction[]
     const order = orders.get(due.orderCode) ?? ctx.state.orders[due.orderCode];
     if (!order) continue;
     const working: DomainContext = stock ? { ...ctx, state: { ...ctx.state, stock } } : ctx;
-    const applied = applySupplierAction(working, order, due.action, due.at);
+    const applied =
+      due.action === 'use'
+        ? applyCheckIn(order, due.at)
+        : applySupplierAction(working, order, due.action, due.at);
     if (!applied) continue;
     orders.set(order.code, applied.order);
     for (const change of applied.changes) {

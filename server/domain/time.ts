@@ -4,7 +4,7 @@ import type { ChannelMeta } from './types.ts';
  * Date-time parsing and formatting, and the channel's virtual clock. Everything is UTC epoch
  * milliseconds inside the simulator; strings exist only at the edges.
  *
- * Accepted input forms (api fact sheet §1.7 and §7 #14):
+ * Accepted input forms (the vendor documents both RFC 3339 and a space-separated form):
  * - RFC 3339: `2022-01-21T10:41:25.409Z`, `2022-01-21T19:41:25+09:00` (lower-case `t`/`z` too, 1–9
  *   fraction digits, which are truncated to milliseconds);
  * - the docs' `YYYY-MM-DD hh:mm[:ss[.fff]]`, with a space or `T` and with or without a zone; no zone
@@ -130,4 +130,25 @@ export function utcDayNumber(ms: number): number {
 /** The channel's virtual "now": the real clock plus the channel's offset. */
 export function virtualNow(meta: ChannelMeta, realNowMs: number): number {
   return realNowMs + meta.clockOffsetMs;
+}
+
+/**
+ * The calendar's time zone: Korea (Asia/Seoul), UTC+9 all year — Korea has kept no daylight saving time
+ * since 1988, so a fixed offset is exact. The vendor is in Korea: a sandbox's "today", the dates of its
+ * inventory and the start times of its tours are Korean wall-clock dates and times.
+ */
+export const CALENDAR_OFFSET_MS = 9 * 3_600_000;
+
+/**
+ * The Korean wall clock at `ms`, written as UTC epoch milliseconds: `formatDate` / `formatTime` of the
+ * result show the date and time a clock in Seoul shows. Inventory entries carry their date and start
+ * time the same way, so "has this entry's start passed?" is a comparison of two such numbers.
+ */
+export function calendarClock(ms: number): number {
+  return ms + CALENDAR_OFFSET_MS;
+}
+
+/** `YYYY-MM-DD` of the Korean calendar day containing `ms`. */
+export function calendarDate(ms: number): string {
+  return formatDate(calendarClock(ms));
 }

@@ -89,6 +89,13 @@ export interface Product {
   /** contents as the vendor's detail API shows it (snake_case keys, "Void" for blanks). */
   contents: Record<string, string | string[]>;
   options: ProductOption[];
+  /**
+   * Day-tickets: the sale period, as days of the sandbox (0 = its day zero, both ends included). The
+   * product list shows it as `start_date_of_the_sale` / `end_date_of_the_sale`, and only its days have
+   * inventory, so validity moves with the sandbox's clock like everything else. Absent: the listing's
+   * dates are shown as they are and do not limit the inventory.
+   */
+  salePeriod?: { fromDay: number; toDay: number };
 }
 
 export interface Catalog {
@@ -215,13 +222,17 @@ export interface ScheduledAction {
   orderCode: string;
   /** Virtual epoch milliseconds at which the action is due. */
   at: number;
-  action: 'pending' | 'confirm' | 'reject';
+  /** `use`: the supplier checks the order's tickets in once its use time has passed. */
+  action: 'pending' | 'confirm' | 'reject' | 'use';
 }
 
 export interface ChannelMeta {
   channel: string;
   catalogId: string;
-  /** The sandbox's day zero (YYYY-MM-DD): inventory day `d` is this date plus `d` days. */
+  /**
+   * The sandbox's day zero (YYYY-MM-DD, the Korean date it was created on): inventory day `d` is this
+   * date plus `d` days. Which days are listed follows the virtual clock (server/domain/inventory.ts).
+   */
   anchorDate: string;
   /** Virtual clock = real clock + this offset. */
   clockOffsetMs: number;

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { publishVersion } from '../domain/catalog.ts';
 import { fieldError } from '../domain/errors.ts';
 import { answerQuestion } from '../domain/feedback.ts';
@@ -8,7 +9,7 @@ import {
   supplierActOnTicket,
 } from '../domain/orders.ts';
 import { CLOCK_LIMIT_MS, formatRfc3339 } from '../domain/time.ts';
-import type { ChannelState } from '../domain/types.ts';
+import type { ChannelState, Order, Question, Refund, Review } from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
 import type { SharedFaults } from '../store/postgres/faults.ts';
 import type { FaultRule, FaultRules } from './faults.ts';
@@ -42,8 +43,16 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     }));
     return { body: { now: formatRfc3339(now), offset_seconds: offset / 1000 } };
   };
-  const listOf = async <T>(sim: Sandboxes, channel: string, pick: (s: ChannelState) => T) =>
-    sim.read(channel, (ctx) => pick(ctx.state));
+  /** One page of a collection, newest first (pagination as `limit`/`offset`, with `count` and `next`). */
+  const pageOf = <T, R>(
+    sim: Sandboxes,
+    request: FastifyRequest,
+    collection: keyof ChannelState,
+    map: (record: T) => R,
+  ) => {
+    const { query } = partsOf<never, { limit?: number; offset?: number }>(request);
+    return sim.page(request.channel.code, collection, query.limit ?? DEFAULT_LIMIT, query.offset ?? 0, map);
+  };
 
   return {
     getHealth: async () => ({ body: { status: 'ok', version } }),
@@ -132,90 +141,88 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     },
 
     listSimOrders: async (request, sim) => {
-      const orders = await listOf(sim, request.channel.code, (s) =>
-        Object.values(s.orders).map((o) => ({
-          ax_order_code: o.code,
-          channel_order_code: o.channelOrderCode,
-          family: o.family,
-          product_code: o.productCode,
-          option_code: o.optionCode,
-          inventory_code: o.inventoryCode,
-          inventory_at: o.inventoryAt,
-          quantity: o.quantity,
-          ax_order_status: o.status,
-          channel_order_status: o.channelStatus,
-          comment: o.comment,
-          supplier_profile: o.supplier,
-          created_at: o.createdAt,
-          tickets: o.tickets.map((t) => ({
-            ax_ticket_code: t.code,
-            channel_code: t.channelCode,
-            ax_ticket_status: t.status,
-          })),
+      const { items, count, next } = await pageOf(sim, request, 'orders', (o: Order) => ({
+        ax_order_code: o.code,
+        channel_order_code: o.channelOrderCode,
+        family: o.family,
+        product_code: o.productCode,
+        option_code: o.optionCode,
+        inventory_code: o.inventoryCode,
+        inventory_at: o.inventoryAt,
+        quantity: o.quantity,
+        ax_order_status: o.status,
+        channel_order_status: o.channelStatus,
+        comment: o.comment,
+        supplier_profile: o.supplier,
+        created_at: o.createdAt,
+        tickets: o.tickets.map((t) => ({
+          ax_ticket_code: t.code,
+          channel_code: t.channelCode,
+          ax_ticket_status: t.status,
         })),
-      );
-      return { body: { orders } };
+      }));
+      return { body: { orders: items, count, next } };
     },
 
     listSimRefunds: async (request, sim) => {
-      const refunds = await listOf(sim, request.channel.code, (s) =>
-        Object.values(s.refunds).map((r) => ({
-          ax_order_code: r.orderCode,
-          ax_ticket_code: r.ticketCode,
-          family: r.family,
-          channel_refunded_price: r.channelRefundedPrice,
-          channel_canceled_at: r.channelCanceledAt,
-          channel_refunded_at: r.channelRefundedAt,
-          channel_policy: r.channelPolicy,
-          expected_refund_percent: r.expectedPercent,
-          expected_refund_amount: r.expectedAmount,
-          matches_policy: r.matchesPolicy,
-          received_at: r.receivedAt,
-        })),
-      );
-      return { body: { refunds } };
+      const { items, count, next } = await pageOf(sim, request, 'refunds', (r: Refund) => ({
+        ax_order_code: r.orderCode,
+        ax_ticket_code: r.ticketCode,
+        family: r.family,
+        channel_refunded_price: r.channelRefundedPrice,
+        channel_canceled_at: r.channelCanceledAt,
+        channel_refunded_at: r.channelRefundedAt,
+        channel_policy: r.channelPolicy,
+        expected_refund_percent: r.expectedPercent,
+        expected_refund_amount: r.expectedAmount,
+        matches_policy: r.matchesPolicy,
+        received_at: r.receivedAt,
+      }));
+      return { body: { refunds: items, count, next } };
     },
 
     listSimReviews: async (request, sim) => {
-      const reviews = await listOf(sim, request.channel.code, (s) =>
-        Object.values(s.reviews).map((r) => ({
-          review_code: r.reviewCode,
-          family: r.family,
-          product_code: r.productCode,
-          option_code: r.optionCode,
-          channel_order_code: r.channelOrderCode,
-          score_type: r.scoreType,
-          score: r.score,
-          title: r.title,
-          body: r.body,
-          reviewed_at: r.reviewedAt,
-          received_at: r.receivedAt,
-        })),
-      );
-      return { body: { reviews } };
+      const { items, count, next } = await pageOf(sim, request, 'reviews', (r: Review) => ({
+        review_code: r.reviewCode,
+        family: r.family,
+        product_code: r.productCode,
+        option_code: r.optionCode,
+        channel_order_code: r.channelOrderCode,
+        score_type: r.scoreType,
+        score: r.score,
+        title: r.title,
+        body: r.body,
+        reviewed_at: r.reviewedAt,
+        received_at: r.receivedAt,
+      }));
+      return { body: { reviews: items, count, next } };
     },
 
     listSimQuestions: async (request, sim) => {
-      const questions = await listOf(sim, request.channel.code, (s) =>
-        Object.values(s.questions).map((q) => ({
-          question_code: q.code,
-          family: q.family,
-          product_code: q.productCode,
-          option_code: q.optionCode,
-          title: q.title,
-          body: q.body,
-          is_public: q.isPublic,
-          quested_at: q.questedAt,
-          received_at: q.receivedAt,
-          answer: q.answer && { body: q.answer.body, answered_at: q.answer.answeredAt },
-        })),
-      );
-      return { body: { questions } };
+      const { items, count, next } = await pageOf(sim, request, 'questions', (q: Question) => ({
+        question_code: q.code,
+        family: q.family,
+        product_code: q.productCode,
+        option_code: q.optionCode,
+        title: q.title,
+        body: q.body,
+        is_public: q.isPublic,
+        quested_at: q.questedAt,
+        received_at: q.receivedAt,
+        answer: q.answer && { body: q.answer.body, answered_at: q.answer.answeredAt },
+      }));
+      return { body: { questions: items, count, next } };
     },
 
     getJournal: async (request) => {
-      const { query } = partsOf<never, { limit: number }>(request);
-      return { body: { entries: tools(request.channel.code).journal.recent(query.limit) } };
+      const { query } = partsOf<never, { limit: number; offset?: number }>(request);
+      const page = tools(request.channel.code).journal.page(query.limit, query.offset ?? 0);
+      // The entries are kept as JSON text: spliced in, not parsed and serialised again.
+      return {
+        json: Buffer.from(
+          `{"entries":${page.json},"count":${page.count},"next":${JSON.stringify(page.next)}}`,
+        ),
+      };
     },
 
     getFaults: async (request) => {
@@ -230,7 +237,10 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
 
     deleteFaults: async (request) => ({ body: { rules: await setFaults(tools(request.channel.code), []) } }),
 
-    exportState: async (request, sim) => ({ body: await sim.exportState(request.channel.code) }),
+    exportState: async (request, sim) => ({
+      stream: await sim.exportStream(request.channel.code),
+      type: 'application/json; charset=utf-8',
+    }),
 
     importState: async (request, sim) => {
       await sim.importState(request.channel.code, request.body);
@@ -238,3 +248,5 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     },
   };
 }
+
+const DEFAULT_LIMIT = 100;

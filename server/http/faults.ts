@@ -52,6 +52,14 @@ export class FaultRules {
           `${at}.path: "/"로 시작하는 경로가 필요합니다. (path must be a glob starting with /)`,
         );
       }
+      if (rule.status !== undefined && !isAnswerStatus(rule.status)) {
+        throw fieldError(
+          'rules',
+          `${at}.status: 200–303 또는 305–599 사이의 상태 코드만 사용할 수 있습니다. ` +
+            `(status must be 200–303 or 305–599: a 1xx or 304 answer has no body a client can read as the ` +
+            `answer — clients hang, drop the socket or see a length mismatch)`,
+        );
+      }
       if (rule.status === undefined && rule.delayMs === undefined) {
         throw fieldError(
           'rules',
@@ -88,6 +96,15 @@ export class FaultRules {
     }
     return undefined;
   }
+}
+
+/**
+ * Statuses a fault can answer with: a final status that carries a body. 1xx are interim answers (a
+ * client keeps waiting for the real one) and 304 has no body by definition (a client that reads the
+ * length or the body breaks), so neither can stand in for an answer.
+ */
+export function isAnswerStatus(status: unknown): boolean {
+  return Number.isInteger(status) && (status as number) >= 200 && (status as number) <= 599 && status !== 304;
 }
 
 function globToRegExp(glob: string): RegExp {

@@ -1,4 +1,4 @@
-import { fieldError } from '../domain/errors.ts';
+import { type ApiError, fieldError, itemErrors } from '../domain/errors.ts';
 import { stableHash } from '../domain/ids.ts';
 import { parseMoney } from '../domain/money.ts';
 import { type CreateOrderLine, cancelOrder, cancelTicket, createOrder, getOrder } from '../domain/orders.ts';
@@ -136,39 +136,53 @@ function pick(body: Body, ...names: string[]): { name: string; value: unknown } 
   return { name: names[0]!, value: undefined };
 }
 
-function money(value: unknown, field: string): string {
+/** A money value as a decimal string, or the 400 `fail` builds for the field's message. */
+function money(
+  value: unknown,
+  field: string,
+  fail: (errors: Record<string, string[]>) => ApiError = (e) => fieldError(field, e[field]![0]!),
+): string {
   const parsed = parseMoney(value);
   if (parsed === null) {
-    throw fieldError(
-      field,
-      `금액은 소수점 5자리 이하의 숫자 또는 숫자 문자열이어야 합니다. (${field}: got ${JSON.stringify(value)})`,
-    );
+    throw fail({
+      [field]: [
+        `금액은 소수점 5자리 이하의 숫자 또는 숫자 문자열이어야 합니다. (got ${JSON.stringify(value)})`,
+      ],
+    });
   }
   return parsed;
 }
 
 function orderInput(family: Family, body: Body) {
   const order = (body.order ?? {}) as Body;
-  const lines = (pick(body, 'options', 'depth_combinations').value ?? []) as Body[];
+  const list = pick(body, 'options', 'depth_combinations');
+  const lines = (list.value ?? []) as Body[];
+  const orderId = pick(order, 'channel_order_id', 'channel_order_code');
   return {
     family,
-    channelOrderCode: String(pick(order, 'channel_order_id', 'channel_order_code').value),
+    channelOrderCode: String(orderId.value),
     requestHash: stableHash(body),
     currency: String(order.currency),
-    lines: lines.map(
-      (line, i): CreateOrderLine => ({
+    names: { lines: list.name, channelOrderCode: orderId.name },
+    lines: lines.map((line, i): CreateOrderLine => {
+      const optionCode = pick(line, 'option_code', 'dc_code');
+      const inventoryAt = pick(line, 'inventory_at', 'use_date');
+      // A line's field error, where DRF puts it: `{"options": [{}, {"<field>": [...]}]}`.
+      const atLine = (errors: Record<string, string[]>) => itemErrors(list.name, i, lines.length, errors);
+      return {
+        names: { optionCode: optionCode.name, inventoryAt: inventoryAt.name },
         mappingCode: String(line.channel_product_mapping_code),
-        optionCode: String(pick(line, 'option_code', 'dc_code').value),
+        optionCode: String(optionCode.value),
         quantity: line.quantity as number,
-        inventoryAt: String(pick(line, 'inventory_at', 'use_date').value),
-        unitSellingPrice: money(line.unit_selling_price, `options[${i}].unit_selling_price`),
-        amountPrice: money(line.amount_price, `options[${i}].amount_price`),
+        inventoryAt: String(inventoryAt.value),
+        unitSellingPrice: money(line.unit_selling_price, 'unit_selling_price', atLine),
+        amountPrice: money(line.amount_price, 'amount_price', atLine),
         tickets: ((line.tickets ?? []) as Body[]).map((t) => ({
           channelCode: String(t.channel_code),
           traveler: t,
         })),
-      }),
-    ),
+      };
+    }),
     representative: (body.representative ?? {}) as Body,
     purchaser: (body.purchaser ?? {}) as Body,
   };

@@ -1,6 +1,7 @@
 import { getProduct, listProducts, listUpdates, registerProduct } from '../domain/catalog.ts';
-import { type InventoryEntry, listEntries, listEntryCodes } from '../domain/inventory.ts';
+import { type InventoryEntry, inventoryWindow, listEntries, listEntryCodes } from '../domain/inventory.ts';
 import { toJsonNumber } from '../domain/money.ts';
+import { addDays } from '../domain/time.ts';
 import type { DayTicketPrice, Family, Product, TourPrice } from '../domain/types.ts';
 import { JsonCache } from './json-cache.ts';
 import { forBothFamilies, type HandlerTable, partsOf } from './routes.ts';
@@ -20,13 +21,15 @@ export const productHandlers: HandlerTable = {
     (f) => `list${f}Products`,
     (family) => async (request, sim) => {
       const { query } = partsOf<never, Paged>(request);
-      const products = await sim.read(request.channel.code, (ctx) =>
-        listProducts(ctx, family, query.page, query.page_size),
-      );
+      const { products, anchorDate } = await sim.read(request.channel.code, (ctx) => ({
+        products: listProducts(ctx, family, query.page, query.page_size),
+        anchorDate: ctx.state.meta.meta.anchorDate,
+      }));
+      // Sale periods are shown as dates of the channel's calendar: the anchor date is a source too.
       return {
-        json: listPages.get(`${family} ${query.page} ${query.page_size}`, products, () => ({
+        json: listPages.get(`${family} ${query.page} ${query.page_size}`, [anchorDate, ...products], () => ({
           status_code: 200,
-          products: products.map(listItem),
+          products: products.map((p) => listItem(p, anchorDate)),
         })),
       };
     },
@@ -131,11 +134,14 @@ export const productHandlers: HandlerTable = {
       const channel = request.channel.code;
       const json = await sim.read(channel, (ctx) => {
         const product = getProduct(ctx, family, params.product_code);
-        // What the page shows depends on the product, the channel's day zero and the stock it ordered of
-        // each entry shown; while those are the same, so is the answer.
+        // What the page shows depends on the product, the channel's day zero, the window the virtual
+        // clock puts each option at (its first day and how many of today's start times are still ahead)
+        // and the stock it ordered of each entry shown; while those are the same, so is the answer.
         const sources: unknown[] = [product, ctx.state.meta.meta.anchorDate];
         for (const option of product.options) {
-          for (const code of listEntryCodes(product, option, start, end))
+          const w = inventoryWindow(ctx, product, option);
+          sources.push(w.first, w.firstDaySlots.length, w.size);
+          for (const code of listEntryCodes(ctx, product, option, start, end))
             sources.push(ctx.state.stock[code] ?? 0);
         }
         return inventoryPages.get(`${channel} ${family} ${product.code} ${start} ${end}`, sources, () => {
@@ -177,6 +183,13 @@ export function inventoryItem(family: Family, e: InventoryEntry) {
       };
 }
 
-function listItem(product: Product): Record<string, string> {
-  return { product_code: product.code, ...product.listing };
+/** A product-list item; a day-ticket's sale period as dates of the channel's calendar. */
+function listItem(product: Product, anchorDate: string): Record<string, string> {
+  const item: Record<string, string> = { product_code: product.code, ...product.listing };
+  const sale = product.salePeriod;
+  if (sale) {
+    item.start_date_of_the_sale = addDays(anchorDate, sale.fromDay);
+    item.end_date_of_the_sale = addDays(anchorDate, sale.toDay);
+  }
+  return item;
 }

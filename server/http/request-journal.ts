@@ -1,4 +1,10 @@
-/** The channel's recent requests and answers, newest first (`GET /__sim/journal`). In memory, bounded. */
+/**
+ * The channel's recent requests and answers, newest first (`GET /__sim/journal`). In memory, bounded
+ * (docs/decisions/003-failing-writes-and-bounds.md): each body is kept up to `bodyBytes` of its JSON text (beyond
+ * that, its beginning, marked truncated), and the entries of a channel hold at most `maxBytes` of text
+ * in all — the oldest go first. Bodies are kept as JSON text and spliced into the answer as they are,
+ * so a read at the limit costs a concatenation, not a parse and a serialisation of every body.
+ */
 export interface JournalEntry {
   at: string;
   method: string;
@@ -10,56 +16,161 @@ export interface JournalEntry {
 }
 
 /**
- * What `add` takes: the answer as it was sent (the serialised payload). It is parsed only when the
- * journal is read, so a request does not pay for parsing its own answer back.
+ * What `add` takes: the answer as it was sent (the serialised payload) and its content type. It is not
+ * parsed: a JSON answer is kept as its text.
  */
-export type SentEntry = Omit<JournalEntry, 'response_body'> & { response_payload: unknown };
+export type SentEntry = Omit<JournalEntry, 'response_body'> & {
+  response_payload: unknown;
+  response_type?: string;
+  /** The request body's JSON text as received, when known: kept instead of serialising the body again. */
+  request_text?: string;
+};
+
+export interface RequestJournalOptions {
+  /** Entries kept at most (default 1000). */
+  capacity?: number;
+  /** Text of all kept entries of the channel, at most (default 4 MiB). */
+  maxBytes?: number;
+  /** A body's JSON text kept, at most (default 16 KiB). */
+  bodyBytes?: number;
+}
+
+export const DEFAULT_JOURNAL_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_BODY_BYTES = 16 * 1024;
+
+/** One entry as kept: its JSON members already serialised. */
+interface Kept {
+  /** `"at":…,"method":…,"path":…,"status":…` */
+  head: string;
+  request: string;
+  requestTruncated: boolean;
+  response: string;
+  responseTruncated: boolean;
+  duration: number;
+  bytes: number;
+}
+
+const ENTRY_OVERHEAD = 160;
 
 export class RequestJournal {
-  private readonly entries: SentEntry[] = [];
-  private next = 0;
+  /** Oldest first, from `start` on (the front is dropped lazily, so eviction is O(1)). */
+  private entries: Kept[] = [];
+  private start = 0;
+  private bytes = 0;
   private readonly capacity: number;
+  private readonly maxBytes: number;
+  private readonly bodyBytes: number;
+  private readonly listeners = new Set<(entry: SentEntry) => void>();
 
-  constructor(capacity = 1000) {
-    this.capacity = capacity;
+  constructor(options: RequestJournalOptions | number = {}) {
+    const o = typeof options === 'number' ? { capacity: options } : options;
+    this.capacity = o.capacity ?? 1000;
+    this.maxBytes = o.maxBytes ?? DEFAULT_JOURNAL_BYTES;
+    this.bodyBytes = o.bodyBytes ?? DEFAULT_BODY_BYTES;
+  }
+
+  get size(): number {
+    return this.entries.length - this.start;
+  }
+
+  /** Text held by the kept entries (what `maxBytes` bounds). */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  /** Calls `listener` with every entry added from now on (the event stream); returns the unsubscribe. */
+  subscribe(listener: (entry: SentEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   add(entry: SentEntry): void {
-    if (this.entries.length < this.capacity) this.entries.push(entry);
-    else this.entries[this.next] = entry;
-    this.next = (this.next + 1) % this.capacity;
+    for (const listener of this.listeners) listener(entry);
+    const request = this.keep(entry.request_text ?? jsonText(entry.request_body));
+    const payload = entry.response_payload;
+    // A large answer kept as bytes (json-cache.ts) is not decoded whole just to keep its beginning.
+    const response =
+      Buffer.isBuffer(payload) && payload.length > this.bodyBytes
+        ? this.keep(JSON.stringify(payload.subarray(0, this.bodyBytes).toString('utf8')), true)
+        : this.keep(responseText(payload, entry.response_type));
+    const head =
+      `"at":${JSON.stringify(entry.at)},"method":${JSON.stringify(entry.method)},` +
+      `"path":${JSON.stringify(entry.path)},"status":${JSON.stringify(entry.status)}`;
+    const kept: Kept = {
+      head,
+      request: request.text,
+      requestTruncated: request.truncated,
+      response: response.text,
+      responseTruncated: response.truncated,
+      duration: Number.isFinite(entry.duration_ms) ? entry.duration_ms : 0,
+      bytes: head.length + request.text.length + response.text.length + ENTRY_OVERHEAD,
+    };
+    this.entries.push(kept);
+    this.bytes += kept.bytes;
+    while (this.size > this.capacity || (this.bytes > this.maxBytes && this.size > 1)) this.dropOldest();
+    if (this.start > 1024 && this.start * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.start);
+      this.start = 0;
+    }
   }
 
-  recent(limit: number): JournalEntry[] {
-    const ordered =
-      this.entries.length < this.capacity
-        ? this.entries
-        : [...this.entries.slice(this.next), ...this.entries.slice(0, this.next)];
-    return ordered
-      .slice(-limit)
-      .reverse()
-      .map((e) => ({
-        at: e.at,
-        method: e.method,
-        path: e.path,
-        status: e.status,
-        request_body: e.request_body,
-        response_body: parsePayload(e.response_payload),
-        duration_ms: e.duration_ms,
-      }));
+  /** Newest first: `limit` entries after skipping `offset`, as the JSON text of an array. */
+  page(limit: number, offset: number): { json: string; count: number; next: number | null } {
+    const count = this.size;
+    const parts: string[] = [];
+    for (let i = this.entries.length - 1 - offset; i >= this.start && parts.length < limit; i--) {
+      parts.push(entryJson(this.entries[i]!));
+    }
+    const next = offset + limit < count ? offset + limit : null;
+    return { json: `[${parts.join(',')}]`, count, next };
+  }
+
+  /** Newest first, as values (for tests and tools). */
+  recent(limit: number, offset = 0): JournalEntry[] {
+    return JSON.parse(this.page(limit, offset).json) as JournalEntry[];
+  }
+
+  private dropOldest(): void {
+    const oldest = this.entries[this.start]!;
+    this.entries[this.start] = undefined as never;
+    this.start++;
+    this.bytes -= oldest.bytes;
+  }
+
+  /**
+   * A body's JSON text, or — past `bodyBytes` — the beginning of that text as a JSON string, marked as
+   * truncated. The beginning is copied out, so the whole text is not kept alive by a slice of it.
+   */
+  private keep(text: string, truncated = false): { text: string; truncated: boolean } {
+    if (text.length <= this.bodyBytes || truncated) return { text, truncated };
+    const beginning = Buffer.from(text.slice(0, this.bodyBytes), 'utf8').toString('utf8');
+    return { text: JSON.stringify(beginning), truncated: true };
+  }
+}
+
+function entryJson(e: Kept): string {
+  return (
+    `{${e.head},"request_body":${e.request},"response_body":${e.response},"duration_ms":${e.duration}` +
+    `${e.requestTruncated ? ',"request_body_truncated":true' : ''}` +
+    `${e.responseTruncated ? ',"response_body_truncated":true' : ''}}`
+  );
+}
+
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value ?? null) ?? 'null';
+  } catch {
+    return 'null';
   }
 }
 
 /**
- * The answer's JSON as a value; a payload that is not JSON text stays as it was sent (or null). Answers
- * kept serialised (json-cache.ts) are sent as bytes.
+ * The answer as JSON text: a JSON answer as sent (bytes from json-cache.ts, or text), anything else
+ * (a fault's plain-text body) as a JSON string; null when there was none (or it was a stream).
  */
-function parsePayload(payload: unknown): unknown {
+function responseText(payload: unknown, type: string | undefined): string {
   const text = Buffer.isBuffer(payload) ? payload.toString('utf8') : payload;
-  if (typeof text !== 'string') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  if (typeof text !== 'string' || text.length === 0) return 'null';
+  if (type?.startsWith('application/json')) return text;
+  return JSON.stringify(text);
 }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Family } from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
@@ -7,7 +8,11 @@ import type { LoadedSpec, OperationSpec } from './spec.ts';
  * What a handler answers; the status defaults to the operation's documented success status. `json` is a
  * body already serialised (UTF-8 JSON, exactly what serialising the body would give), sent as is.
  */
-export type Answer = { status?: number; body: unknown } | { status?: number; json: Buffer };
+export type Answer =
+  | { status?: number; body: unknown }
+  | { status?: number; json: Buffer }
+  /** A long-lived answer (the event stream): sent as it is written, with this content type. */
+  | { status?: number; stream: Readable; type: string; headers?: Record<string, string> };
 
 export type Handler = (request: FastifyRequest, sim: Sandboxes) => Promise<Answer>;
 export type HandlerTable = Record<string, Handler>;
@@ -66,6 +71,11 @@ export function registerOperations(
         handler: async (request, reply) => {
           const answer = await handler(request, sim);
           reply.code(answer.status ?? op.successStatus);
+          if ('stream' in answer)
+            return reply
+              .headers(answer.headers ?? {})
+              .type(answer.type)
+              .send(answer.stream);
           return 'json' in answer
             ? reply.type('application/json; charset=utf-8').send(answer.json)
             : reply.send(answer.body);

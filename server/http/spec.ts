@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { packageFile } from '../package-files.ts';
 
 /**
  * Reads an OpenAPI document into what route registration needs: one entry per operation with its
@@ -8,8 +8,8 @@ import { parse } from 'yaml';
  * validates comes from here, so the document stays the single source of truth.
  */
 
-export const AX_CLOUD_SPEC = fileURLToPath(new URL('../../openapi/ax-cloud.yaml', import.meta.url));
-export const SIMULATOR_SPEC = fileURLToPath(new URL('../../openapi/simulator.yaml', import.meta.url));
+export const AX_CLOUD_SPEC = packageFile('openapi', 'ax-cloud.yaml');
+export const SIMULATOR_SPEC = packageFile('openapi', 'simulator.yaml');
 
 type Json = Record<string, unknown>;
 

@@ -13,7 +13,16 @@ import { describe, expect, it } from 'vitest';
 import { type ChannelState, emptyState } from '../domain/types.ts';
 import { FileStore } from './file.ts';
 import { decodeJournal, encodeRecord } from './journal.ts';
+import { SnapshotFile } from './snapshot.ts';
 import { StoreError } from './store.ts';
+
+/** Opens a store on `dir` and expects that to fail; releases the folder again. */
+async function openError(dir: string): Promise<unknown> {
+  const store = new FileStore({ dir });
+  const error = await store.open('c1', init).catch((e: unknown) => e);
+  await store.close();
+  return error;
+}
 
 const init = (): ChannelState =>
   emptyState({
@@ -64,10 +73,10 @@ describe('FileStore', () => {
       ),
     );
     // No close(): as after a crash, only what is on disk counts.
+    store.abandon();
     const { state, store: again } = await reopen(dir);
     await again.close();
     expect(state.stock).toEqual({ 'inv-0': 10, 'inv-1': 10, 'inv-2': 10, 'inv-3': 10, 'inv-4': 10 });
-    await store.close();
   });
 
   it('keeps changes applied before a rule threw, and none after', async () => {
@@ -79,10 +88,10 @@ describe('FileStore', () => {
         throw new Error('rule failed');
       }),
     ).rejects.toThrow('rule failed');
+    store.abandon();
     const { state, store: again } = await reopen(dir);
     await again.close();
     expect(state.stock).toEqual({ due: 1 });
-    await store.close();
   });
 
   it('folds the journal into a snapshot and still restores exactly', async () => {
@@ -92,7 +101,7 @@ describe('FileStore', () => {
       await store.transact('c1', (tx) => tx.apply([['stock', `inv-${i}`, i]]));
     }
     await store.close();
-    const snapshot = JSON.parse(readFileSync(path.join(dir, 'c1.json'), 'utf8'));
+    const snapshot = (await new SnapshotFile(path.join(dir, 'c1.json')).read())!;
     expect(snapshot.seq).toBeGreaterThan(100);
     expect(readFileSync(path.join(dir, 'c1.journal')).length).toBeLessThan(4_000);
     const { state, store: again } = await reopen(dir, 2_000);
@@ -107,10 +116,10 @@ describe('FileStore', () => {
     await store.transact('c1', (tx) => tx.apply([['stock', 'a', 1]]));
     await store.replace('c1', init());
     await store.transact('c1', (tx) => tx.apply([['stock', 'b', 2]]));
+    store.abandon();
     const { state, store: again } = await reopen(dir);
     await again.close();
     expect(state.stock).toEqual({ b: 2 });
-    await store.close();
   });
 
   it('drops a torn journal tail on start', async () => {
@@ -131,8 +140,7 @@ describe('FileStore', () => {
     const dir = tempDir();
     const file = path.join(dir, 'c1.json');
     writeFileSync(file, '{"format": "ax-sim-channel/1", "seq": 3, "state": {');
-    const store = new FileStore({ dir });
-    const error = await store.open('c1', init).catch((e: unknown) => e);
+    const error = await openError(dir);
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).file).toBe(file);
     expect((error as Error).message).toContain('does not overwrite');
@@ -148,7 +156,7 @@ describe('FileStore', () => {
     await store.close();
     const journal = path.join(dir, 'c1.journal');
     writeFileSync(journal, readFileSync(journal, 'utf8').replace('"a"', '"x"'));
-    await expect(new FileStore({ dir }).open('c1', init)).rejects.toThrow(/line 1 is damaged/);
+    expect(String(await openError(dir))).toMatch(/line 1 is damaged/);
   });
 });
 
@@ -221,7 +229,7 @@ describe('FileStore after a crash at any byte', () => {
       const file = path.join(dir, 'c1.journal');
       appendFileSync(file, garbage);
       const before = readFileSync(file);
-      const error = await new FileStore({ dir }).open('c1', init).catch((e: unknown) => e);
+      const error = await openError(dir);
       expect(error, garbage.toString('hex')).toBeInstanceOf(StoreError);
       expect((error as StoreError).file).toBe(file);
       expect((error as Error).message).toMatch(/line 2 is damaged/);
@@ -240,10 +248,10 @@ describe('FileStore after a crash at any byte', () => {
       const dir = tempDir();
       const file = path.join(dir, 'c1.json');
       writeFileSync(file, content);
-      const error = await new FileStore({ dir }).open('c1', init).catch((e: unknown) => e);
+      const error = await openError(dir);
       expect(error, content).toBeInstanceOf(StoreError);
       expect((error as StoreError).file).toBe(file);
-      expect((error as Error).message).toContain('is not an ax-sim-channel/1 snapshot');
+      expect((error as Error).message).toContain('is not an ax-sim-channel/2 snapshot');
       expect(readFileSync(file, 'utf8')).toBe(content);
       expect(readdirSync(dir)).toEqual(['c1.json']);
     }

@@ -1,23 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, statSync, truncateSync, unlinkSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { LowSync } from 'lowdb';
-import { DataFileSync } from 'lowdb/node';
+import { Low } from 'lowdb';
 import { stateOutlineProblems } from '../domain/state-schema.ts';
 import type { Change, ChannelState } from '../domain/types.ts';
+import { type FileOps, nodeFileOps, syncFolder, writeAll } from './file-ops.ts';
 import { type DecodedJournal, decodeJournal, encodeRecord, type JournalRecord } from './journal.ts';
+import { type FolderLock, lockFolder } from './lock.ts';
 import { MemoryStore } from './memory.ts';
-import { writeSnapshotFile } from './snapshot.ts';
+import { CapturedState, SNAPSHOT_FORMAT, type Snapshot, SnapshotError, SnapshotFile } from './snapshot.ts';
 import { adoptState, applyChanges, StoreError } from './store.ts';
-
-const SNAPSHOT_FORMAT = 'ax-sim-channel/1';
-
-interface Snapshot {
-  format: typeof SNAPSHOT_FORMAT;
-  /** The last journal step this snapshot holds. */
-  seq: number;
-  state: ChannelState;
-}
 
 export interface FileStoreOptions {
   dir: string;
@@ -27,29 +19,40 @@ export interface FileStoreOptions {
    * journal bytes, and a write's amortised cost does not grow with history.
    */
   compactBytes?: number;
+  /** The file operations of the write path; tests pass one that fails on purpose (faulty-files.ts). */
+  fileOps?: FileOps;
 }
 
 /**
- * The embedded default store: per channel, a JSON snapshot (`<channel>.json`, lowdb's one-document file
- * format) plus an append-only journal (`<channel>.journal`).
+ * The embedded default store: per channel, a snapshot (`<channel>.json`, JSON Lines read and written
+ * through lowdb by snapshot.ts) plus an append-only journal (`<channel>.journal`). One server per data
+ * folder: the folder is locked while the store is open (lock.ts).
  *
  * Why a journal: lowdb rewrites the whole file on every write, so its cost grows with the channel's
  * history. Here a commit appends one line; the commits that arrive while a write is on its way share the
- * next write and its fsync (group commit), and each caller is answered only once its line is on disk.
+ * next write and its fsync (group commit), and each caller is answered only once every byte of its
+ * batch is on disk and synced. When a write fails (a full disk), the batch's bytes are cut back off the
+ * journal, its changes — and those of every commit made on top of them meanwhile — are undone in
+ * memory, and all of those callers get the error (503): memory never holds what the disk does not, so
+ * reads go on being answered and the next write simply tries again
+ * (docs/decisions/003-failing-writes-and-bounds.md).
+ *
  * When the journal has grown (past `compactBytes` and past the last snapshot's size), it is rotated and
  * folded into a fresh snapshot in the background, written a chunk at a time so that requests are still
- * answered meanwhile (snapshot.ts; lowdb's writer would serialise the whole state in one go); start-up
- * loads the snapshot and replays what the journals hold beyond it.
+ * answered meanwhile; start-up loads the snapshot and replays what the journals hold beyond it.
  */
 export class FileStore extends MemoryStore {
   private readonly dir: string;
   private readonly compactBytes: number;
+  private readonly ops: FileOps;
   private readonly files = new Map<string, ChannelFiles>();
+  private lock: FolderLock | undefined;
 
   constructor(options: FileStoreOptions) {
     super();
     this.dir = path.resolve(options.dir);
     this.compactBytes = options.compactBytes ?? 16 * 1024 * 1024;
+    this.ops = options.fileOps ?? nodeFileOps;
     if (statSync(this.dir, { throwIfNoEntry: false })?.isDirectory() === false) {
       throw new StoreError(
         this.dir,
@@ -57,6 +60,7 @@ export class FileStore extends MemoryStore {
       );
     }
     mkdirSync(this.dir, { recursive: true });
+    this.lock = lockFolder(this.dir);
   }
 
   /** The snapshot file of a channel, for messages. */
@@ -66,26 +70,56 @@ export class FileStore extends MemoryStore {
 
   override async open(channel: string, init: () => ChannelState): Promise<void> {
     if (this.files.has(channel)) return;
-    const files = new ChannelFiles(this.fileOf(channel), this.compactBytes);
-    const loaded = files.load();
+    const files = new ChannelFiles(this.fileOf(channel), this.compactBytes, this.ops);
+    const loaded = await files.load();
     const state = loaded ?? adoptState(init());
     this.states.set(channel, state);
     await files.start(state, loaded === undefined);
     this.files.set(channel, files);
   }
 
-  protected override persist(channel: string, changes: Change[]): Promise<void> {
-    if (changes.length === 0) return this.filesOf(channel).settled();
-    return this.filesOf(channel).append({ c: changes }, () => this.stateOf(channel));
+  protected override persist(channel: string, changes: Change[], previous: Change[]): Promise<void> {
+    const files = this.filesOf(channel);
+    if (changes.length === 0) return files.settled();
+    const state = this.stateOf(channel);
+    return files.append(
+      { c: changes },
+      () => this.stateOf(channel),
+      // Undo in reverse order, on the state object the changes were applied to.
+      () => applyChanges(state, previous.slice().reverse()),
+    );
   }
 
-  protected override persistReplace(channel: string, state: ChannelState): Promise<void> {
-    return this.filesOf(channel).append({ r: state }, () => this.stateOf(channel));
+  protected override persistReplace(
+    channel: string,
+    state: ChannelState,
+    previous: ChannelState | undefined,
+  ): Promise<void> {
+    return this.filesOf(channel).append(
+      { r: state },
+      () => this.stateOf(channel),
+      () => {
+        if (previous) this.states.set(channel, previous);
+      },
+    );
   }
 
   override async close(): Promise<void> {
     await Promise.all([...this.files.values()].map((f) => f.close()));
     this.files.clear();
+    this.lock?.release();
+    this.lock = undefined;
+  }
+
+  /**
+   * Lets go of the files and the folder lock at once, writing nothing more and waiting for nothing: what
+   * a crash leaves on disk, for tests that restart from it within one process.
+   */
+  abandon(): void {
+    for (const files of this.files.values()) files.abandon();
+    this.files.clear();
+    this.lock?.release();
+    this.lock = undefined;
   }
 
   private filesOf(channel: string): ChannelFiles {
@@ -95,39 +129,67 @@ export class FileStore extends MemoryStore {
   }
 }
 
+interface PendingRecord {
+  q: number;
+  line: string;
+  undo: () => void;
+}
+
+interface Waiter {
+  /** The waiter is answered once every record up to this step is durable (or rejected if one fails). */
+  q: number;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
 /** One channel's snapshot and journals, and its group-commit queue. */
 class ChannelFiles {
+  private readonly snapshot: SnapshotFile;
   private readonly snapshotFile: string;
   private readonly journalFile: string;
   /** The previous journal, kept until the snapshot that folds it in is on disk. */
   private readonly rotatedFile: string;
+  /** The next journal while it is being put in place (never holds a record: see rotate). */
+  private readonly nextFile: string;
   private readonly compactBytes: number;
+  private readonly ops: FileOps;
+  /** The last step handed out, and the last step settled (on disk, or undone after a failed write). */
   private seq = 0;
+  private durableSeq = 0;
   private journal: FileHandle | undefined;
+  /** Bytes of the journal that hold whole, synced records. */
   private journalBytes = 0;
   /** Size of the last snapshot written or found (see FileStoreOptions.compactBytes). */
   private snapshotBytes = 0;
-  private pending: string[] = [];
-  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private rotatedExists = false;
+  private pending: PendingRecord[] = [];
+  private waiters: Waiter[] = [];
   private flushing: Promise<void> | undefined;
   private compacting: Promise<void> | undefined;
-  private failure: unknown;
+  /** Set when the journal could not even be cut back: writes are refused until a restart. */
+  private broken: StoreError | undefined;
 
-  constructor(snapshotFile: string, compactBytes: number) {
+  constructor(snapshotFile: string, compactBytes: number, ops: FileOps) {
     this.snapshotFile = snapshotFile;
+    this.snapshot = new SnapshotFile(snapshotFile, { ops });
     this.journalFile = snapshotFile.replace(/\.json$/, '.journal');
     this.rotatedFile = `${this.journalFile}.1`;
+    this.nextFile = `${this.journalFile}.new`;
     this.compactBytes = compactBytes;
+    this.ops = ops;
   }
 
   /** Reads the snapshot and replays the journals. Undefined when the channel has no saved data. */
-  load(): ChannelState | undefined {
+  async load(): Promise<ChannelState | undefined> {
     let state: ChannelState | undefined;
-    if (existsSync(this.snapshotFile)) {
-      const snapshot = this.readSnapshot();
-      state = adoptState(snapshot.state);
+    const snapshot = await this.readSnapshot();
+    if (snapshot) {
+      state = adoptState(snapshot.state as ChannelState);
       this.seq = snapshot.seq;
     }
+    // A next journal is put in place only once it is empty and the rotation's renames are durable; one
+    // left over is an interrupted rotation that holds nothing.
+    if (existsSync(this.nextFile)) unlinkSync(this.nextFile);
     for (const file of [this.rotatedFile, this.journalFile]) {
       if (!existsSync(file)) continue;
       const decoded = this.readJournal(file);
@@ -139,97 +201,190 @@ class ChannelFiles {
         this.seq = record.q;
       }
     }
+    this.durableSeq = this.seq;
     return state;
   }
 
-  /** Opens the journal for appending; writes a first snapshot for a new channel or one with leftovers. */
+  /**
+   * Opens the journal for appending; writes a first snapshot for a new channel or one with leftovers.
+   * A leftover rotated journal whose snapshot cannot be written now (a full disk) stays: start-up
+   * replays it again next time, and the next rotation tries the snapshot again.
+   */
   async start(state: ChannelState, created: boolean): Promise<void> {
-    if (created || existsSync(this.rotatedFile)) {
-      await this.writeSnapshot(state);
-      if (existsSync(this.journalFile)) unlinkSync(this.journalFile);
-      if (existsSync(this.rotatedFile)) unlinkSync(this.rotatedFile);
-    } else {
+    this.rotatedExists = existsSync(this.rotatedFile);
+    if (created || this.rotatedExists) {
+      try {
+        await this.writeSnapshot(state, this.durableSeq);
+        if (existsSync(this.journalFile)) unlinkSync(this.journalFile);
+        if (this.rotatedExists) unlinkSync(this.rotatedFile);
+        this.rotatedExists = false;
+      } catch (error) {
+        // A new channel needs its first snapshot (its journal has nothing to build on).
+        if (created)
+          throw new StoreError(this.snapshotFile, `cannot be written (${(error as Error).message})`);
+        process.emitWarning(`snapshot of ${this.snapshotFile} failed, kept the journals: ${String(error)}`);
+      }
+    }
+    if (!created && this.snapshotBytes === 0) {
       this.snapshotBytes = statSync(this.snapshotFile, { throwIfNoEntry: false })?.size ?? 0;
     }
-    this.journal = await open(this.journalFile, 'a');
+    this.journal = await this.ops.open(this.journalFile, 'a');
     this.journalBytes = (await this.journal.stat()).size;
   }
 
-  append(record: { c: Change[] } | { r: ChannelState }, current: () => ChannelState): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+  append(record: { c: Change[] } | { r: ChannelState }, current: () => ChannelState, undo: () => void) {
+    if (this.broken) {
+      undo();
+      return Promise.reject(this.broken);
+    }
     this.seq++;
-    this.pending.push(encodeRecord({ q: this.seq, ...record } as JournalRecord));
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const q = this.seq;
+    this.pending.push({ q, line: encodeRecord({ q, ...record } as JournalRecord), undo });
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ q, resolve, reject }));
     this.flushing ??= this.flush(current);
     return done;
   }
 
-  /** Resolves once everything appended so far is on disk (at once when nothing is on its way: reads). */
+  /**
+   * Resolves once everything appended so far is on disk — at once when nothing is on its way, as for
+   * most reads. A read that saw changes still on their way is answered with them only if they reach the
+   * disk; if their write fails it fails too, since what it saw has been undone.
+   */
   settled(): Promise<void> {
-    if (!this.flushing && !this.failure) return SETTLED;
-    return this.whenSettled();
-  }
-
-  private async whenSettled(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (this.failure) throw this.failure;
+    if (this.seq === this.durableSeq) return SETTLED;
+    return new Promise<void>((resolve, reject) => this.waiters.push({ q: this.seq, resolve, reject }));
   }
 
   async close(): Promise<void> {
-    await this.settled().catch(() => {});
+    while (this.flushing) await this.flushing;
     await this.compacting;
-    await this.journal?.close();
+    await this.journal?.close().catch(() => {});
     this.journal = undefined;
   }
 
+  abandon(): void {
+    this.broken = new StoreError(this.journalFile, 'store was abandoned');
+    const journal = this.journal;
+    this.journal = undefined;
+    journal?.close().catch(() => {});
+  }
+
+  /**
+   * Writes the pending records in batches until none is left. When the journal is due for rotation, the
+   * state is captured as a batch is taken — at that instant memory holds exactly what is durable plus
+   * that batch — and the snapshot is written from it only if the batch reaches the disk: a snapshot
+   * never holds a change that a failed write undid.
+   */
   private async flush(current: () => ChannelState): Promise<void> {
     try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.join('');
-        const waiters = this.waiters;
-        this.pending = [];
-        this.waiters = [];
-        try {
-          const journal = this.journal;
-          if (!journal) throw new StoreError(this.journalFile, 'journal is closed');
-          await journal.write(batch);
-          await journal.datasync();
-          this.journalBytes += Buffer.byteLength(batch);
-        } catch (error) {
-          // The change is in memory but not on disk: stop accepting writes rather than answer for
-          // something that a restart would lose.
-          this.failure = new StoreError(this.journalFile, 'write failed; restart the simulator', {
-            cause: error,
-          });
-          for (const w of [...waiters, ...this.waiters]) w.reject(this.failure);
-          this.waiters = [];
+      let rotated = false;
+      for (;;) {
+        while (this.pending.length > 0) {
+          const batch = this.pending;
           this.pending = [];
-          return;
+          const capture = this.rotationDue() ? new CapturedState(current()) : undefined;
+          const journal = this.journal;
+          try {
+            if (!journal) throw new Error('journal is closed');
+            await writeAll(journal, Buffer.from(batch.map((r) => r.line).join(''), 'utf8'));
+            await journal.datasync();
+          } catch (error) {
+            await this.fail(batch, error);
+            continue;
+          }
+          this.journalBytes += batch.reduce((n, r) => n + Buffer.byteLength(r.line), 0);
+          this.durableSeq = batch[batch.length - 1]!.q;
+          this.answer();
+          if (capture) {
+            rotated = true;
+            await this.rotate(capture, this.durableSeq);
+          }
         }
-        for (const w of waiters) w.resolve();
-        const threshold = Math.max(this.compactBytes, this.snapshotBytes);
-        if (this.journalBytes > threshold && !this.compacting) await this.rotate(current);
+        // Nothing pending: memory is what is durable. One rotation attempt per flush at most.
+        if (rotated || !this.rotationDue()) break;
+        rotated = true;
+        await this.rotate(new CapturedState(current()), this.durableSeq);
       }
     } finally {
       this.flushing = undefined;
     }
   }
 
+  private rotationDue(): boolean {
+    return !this.compacting && this.journalBytes > Math.max(this.compactBytes, this.snapshotBytes);
+  }
+
+  /** Resolves the waiters whose records are all durable. */
+  private answer(): void {
+    const waiting: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.q <= this.durableSeq) w.resolve();
+      else waiting.push(w);
+    }
+    this.waiters = waiting;
+  }
+
+  /**
+   * A batch did not reach the disk whole. Cuts the journal back to its last whole record, undoes in
+   * memory the batch and everything committed on top of it since, and fails all of their callers:
+   * nothing is acknowledged that a restart would not find, and nothing stays in memory that is not on
+   * disk. Writes are tried again from the next commit on — when space comes back, they succeed.
+   */
+  private async fail(batch: PendingRecord[], cause: unknown): Promise<void> {
+    const undone = [...batch, ...this.pending];
+    this.pending = [];
+    for (let i = undone.length - 1; i >= 0; i--) undone[i]!.undo();
+    // Step numbers are never handed out twice: should a refused record survive after all (its bytes
+    // reached the disk although the write failed), a later record still replays after it. Every step
+    // so far is settled now — on disk or undone.
+    this.durableSeq = this.seq;
+    const error = new StoreError(
+      this.journalFile,
+      `write failed (${(cause as Error).message}); nothing of it was kept`,
+      { cause },
+    );
+    const waiters = this.waiters;
+    this.waiters = [];
+    try {
+      if (!this.journal) throw new Error('journal is closed');
+      await this.journal.truncate(this.journalBytes);
+    } catch (truncateError) {
+      // The journal may end in a torn record (start-up drops it) or a whole one that was answered as
+      // failed: appending after it could reuse its step number. Refuse writes until a restart.
+      this.broken = new StoreError(
+        this.journalFile,
+        `write failed and the journal could not be cut back (${(truncateError as Error).message}); restart the simulator`,
+        { cause: truncateError },
+      );
+    }
+    // The cut need not be synced now: the next batch's fsync makes it durable with that batch.
+    await this.journal?.datasync().catch(() => {});
+    for (const w of waiters) w.reject(error);
+  }
+
   /**
    * Moves the journal aside and starts a new one, then writes a snapshot of the current state in the
    * background. Until that snapshot is on disk, start-up replays the rotated journal and the new one.
+   * The new journal is created first (as `.journal.new`) and renamed into place only after the old one
+   * is aside, the folder synced before any record goes into it: a failure at any step leaves the old
+   * journal in use (and nothing lost), a crash leaves at most an empty `.journal.new`.
    */
-  private async rotate(current: () => ChannelState): Promise<void> {
+  private async rotate(capture: CapturedState, seq: number): Promise<void> {
     // A rotated journal whose snapshot failed is still the only copy of its records: never overwrite it.
     // Keep appending to the current journal and try the snapshot again; it covers both journals.
-    if (!existsSync(this.rotatedFile)) {
-      await this.journal?.close();
-      renameSync(this.journalFile, this.rotatedFile);
-      this.journal = await open(this.journalFile, 'a');
-      this.journalBytes = 0;
+    if (!this.rotatedExists) {
+      try {
+        await this.putNextJournalInPlace();
+      } catch (error) {
+        process.emitWarning(`rotation of ${this.journalFile} failed, kept appending: ${String(error)}`);
+        return;
+      }
     }
-    this.compacting = this.writeSnapshot(current())
-      .then(() => unlinkSync(this.rotatedFile))
+    this.compacting = this.writeSnapshot(capture, seq)
+      .then(async () => {
+        await this.ops.unlink(this.rotatedFile);
+        this.rotatedExists = false;
+      })
       .catch((error) => {
         // The rotated journal stays; start-up replays it. Try again at the next rotation.
         process.emitWarning(`snapshot of ${this.snapshotFile} failed: ${String(error)}`);
@@ -239,38 +394,61 @@ class ChannelFiles {
       });
   }
 
-  /**
-   * Captures the state and the sequence number now, then writes the snapshot a chunk at a time
-   * (snapshot.ts): requests keep being answered while a large state is written.
-   */
-  private async writeSnapshot(state: ChannelState): Promise<void> {
-    this.snapshotBytes = await writeSnapshotFile(
-      this.snapshotFile,
-      { format: SNAPSHOT_FORMAT, seq: this.seq },
-      state,
-    );
+  private async putNextJournalInPlace(): Promise<void> {
+    const next = await this.ops.open(this.nextFile, 'a');
+    const folder = path.dirname(this.journalFile);
+    try {
+      await this.ops.rename(this.journalFile, this.rotatedFile);
+    } catch (error) {
+      await next.close().catch(() => {});
+      await this.ops.unlink(this.nextFile).catch(() => {});
+      throw error;
+    }
+    try {
+      await this.ops.rename(this.nextFile, this.journalFile);
+    } catch (error) {
+      // Put the old journal back where start-up and the next rotation look for it.
+      await next.close().catch(() => {});
+      try {
+        await this.ops.rename(this.rotatedFile, this.journalFile);
+      } catch {
+        // The old journal stays as the rotated one, where start-up replays it; keep appending to it.
+        this.rotatedExists = true;
+      }
+      await this.ops.unlink(this.nextFile).catch(() => {});
+      throw error;
+    }
+    await syncFolder(this.ops, folder);
+    const old = this.journal;
+    this.journal = next;
+    this.journalBytes = 0;
+    this.rotatedExists = true;
+    await old?.close().catch(() => {});
   }
 
-  private readSnapshot(): Snapshot {
-    let parsed: unknown;
+  /**
+   * Captures the state and the sequence number now, then writes the snapshot a chunk at a time through
+   * lowdb and the JSON Lines adapter: requests keep being answered while a large state is written.
+   */
+  private async writeSnapshot(state: ChannelState | CapturedState, seq: number): Promise<void> {
+    const db = new Low<Snapshot>(this.snapshot, { format: SNAPSHOT_FORMAT, seq, state });
+    await db.write();
+    this.snapshotBytes = this.snapshot.bytes;
+  }
+
+  private async readSnapshot(): Promise<Snapshot | undefined> {
+    const db = new Low<Snapshot | null>(this.snapshot as never, null);
     try {
-      // lowdb reads the one-document file; snapshot.ts writes the same format a chunk at a time.
-      const db = new LowSync<unknown>(
-        new DataFileSync<unknown>(this.snapshotFile, { parse: JSON.parse, stringify: JSON.stringify }),
-        null,
-      );
-      db.read();
-      parsed = db.data;
+      await db.read();
     } catch (error) {
-      throw new StoreError(
-        this.snapshotFile,
-        `cannot be read (${(error as Error).message}).${NEVER_OVERWRITE}`,
-      );
+      const what =
+        error instanceof SnapshotError
+          ? `is not an ${SNAPSHOT_FORMAT} snapshot (${error.message})`
+          : `cannot be read (${(error as Error).message})`;
+      throw new StoreError(this.snapshotFile, `${what}.${NEVER_OVERWRITE}`);
     }
-    const snapshot = parsed as Partial<Snapshot>;
-    if (snapshot?.format !== SNAPSHOT_FORMAT || typeof snapshot.seq !== 'number') {
-      throw new StoreError(this.snapshotFile, `is not an ${SNAPSHOT_FORMAT} snapshot.${NEVER_OVERWRITE}`);
-    }
+    const snapshot = db.data;
+    if (!snapshot) return undefined;
     const problems = stateOutlineProblems(snapshot.state);
     if (problems.length > 0) {
       throw new StoreError(
@@ -278,7 +456,8 @@ class ChannelFiles {
         `is not an ${SNAPSHOT_FORMAT} snapshot (${problems.join('; ')}).${NEVER_OVERWRITE}`,
       );
     }
-    return snapshot as Snapshot;
+    this.snapshotBytes = statSync(this.snapshotFile).size;
+    return snapshot;
   }
 
   private readJournal(file: string): DecodedJournal {

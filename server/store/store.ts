@@ -48,6 +48,11 @@ export type StoreEvent =
 export type StoreListener = (channel: string, event: StoreEvent) => void;
 
 export interface Transaction {
+  /**
+   * The channel's state. The same object from one transaction to the next until `replace` installs
+   * another (or a failed write is undone by putting the previous one back): the sandbox keeps indexes
+   * (supplier schedule, key order) per state object and rebuilds them when it changes.
+   */
   readonly state: ChannelState;
   apply(changes: readonly Change[]): void;
 }

@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** The real `ax-sim` command in a child process, for tests of what only the process shows. */
+/**
+ * The real `ax-sim` command in a child process, for tests of what only the process shows: run from the
+ * sources (scripts/ax-sim.js); the built bin/ax-sim.js is what the package test runs.
+ */
 
-export const BIN = fileURLToPath(new URL('../../bin/ax-sim.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../scripts/ax-sim.js', import.meta.url));
 
 export interface CliProcess {
   child: ChildProcess;

@@ -4,16 +4,20 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ContractSummary } from '../contract-tests/support/summary-reporter.ts';
+import { PACKAGE_ROOT } from '../../server/package-files.ts';
+import type { ContractSummary } from './summary-reporter.ts';
 
 /**
  * Runs the contract suite (contract-tests/, vitest project `contract`) in a child vitest process against
  * a target, with the summary reporter (and JUnit XML when asked). Used by `ax-sim contract` and by the
- * teeth self-test.
+ * teeth self-test. It lives with the suite and finds the config and reporter next to itself, so the same
+ * code runs the TypeScript suite in a checkout and the built one (dist/contract-tests/) in an install.
  */
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const REPORTER = join(ROOT, 'contract-tests/support/summary-reporter.ts');
+const here = dirname(fileURLToPath(import.meta.url));
+const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+const CONFIG = join(here, '..', `vitest.config.${ext}`);
+const REPORTER = join(here, `summary-reporter.${ext}`);
 
 export interface ContractRunOptions {
   /** Base URL of the server to check; without it, a fresh in-process simulator. */
@@ -49,7 +53,11 @@ export async function runContractSuite(options: ContractRunOptions = {}): Promis
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'ax-contract-'));
   const summaryFile = join(dir, 'summary.json');
-  const env: NodeJS.ProcessEnv = { ...process.env, AX_CONTRACT_SUMMARY_FILE: summaryFile };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AX_CONTRACT_SUMMARY_FILE: summaryFile,
+    AX_CONTRACT_CACHE_DIR: join(dir, 'cache'),
+  };
   const TARGET_VARIABLES = [
     'AX_BASE_URL',
     'AX_API_KEY',
@@ -75,11 +83,9 @@ export async function runContractSuite(options: ContractRunOptions = {}): Promis
     vitestBin(),
     'run',
     '--root',
-    ROOT,
+    PACKAGE_ROOT,
     '--config',
-    join(ROOT, 'vitest.config.ts'),
-    '--project',
-    'contract',
+    CONFIG,
     '--reporter',
     REPORTER,
     ...(options.junit ? ['--reporter', 'junit', '--outputFile.junit', resolve(options.junit)] : []),
@@ -89,7 +95,7 @@ export async function runContractSuite(options: ContractRunOptions = {}): Promis
   try {
     const { exitCode, output } = await new Promise<{ exitCode: number; output: string }>((done, fail) => {
       const child = spawn(process.execPath, args, {
-        cwd: ROOT,
+        cwd: PACKAGE_ROOT,
         env,
         stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
       });
