@@ -318,7 +318,7 @@ export async function measureStartup(
       const child = spawn(
         process.execPath,
         [
-          path.join(ROOT, 'bin', 'ax-sim.js'),
+          path.join(ROOT, 'scripts', 'ax-sim.js'),
           'seed',
           '--tours',
           String(tours),

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const AX_SIM = path.join(ROOT, 'bin', 'ax-sim.js');
+// The sources, as `npm start` runs them in a checkout (bin/ax-sim.js needs a build in dist/).
+const AX_SIM = path.join(ROOT, 'scripts', 'ax-sim.js');
 const BARE = path.join(ROOT, 'bench', 'bare-server.ts');
 const PRISM = path.join(ROOT, 'node_modules', '.bin', 'prism');
 export const SPEC = path.join(ROOT, 'openapi', 'ax-cloud.yaml');
