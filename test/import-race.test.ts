@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
 import { orderBody } from './helpers.ts';
+import { caller, register } from './support/inject.ts';
 
 /**
  * `PUT /__sim/state` racing order creation, on the file store (where the import's write takes real
@@ -13,7 +13,6 @@ import { orderBody } from './helpers.ts';
  */
 
 const DELAYED_TOUR = '00000000-0000-4000-8000-000000000002';
-const H = { authorization: 'Token demo-key' };
 const ORDERS = 600;
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -31,35 +30,14 @@ async function serve() {
   return app;
 }
 
-async function call(app: FastifyInstance, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-  const answer = await app.inject({
-    method,
-    url,
-    headers: H,
-    ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
-  });
-  return { status: answer.statusCode, body: answer.json() as Record<string, unknown> };
-}
-
 describe('import racing order creation', () => {
   it(`${ORDERS} orders racing an import: every order that exists confirms, exactly once`, async () => {
     const app = await serve();
-    const detail = (await call(app, 'GET', `/v1/channel/products/tour/${DELAYED_TOUR}`)).body as {
-      options: Array<{ option_code: string; option_name: string }>;
-      required_traveler_information: Record<string, boolean>;
-    };
-    const registered = await call(app, 'POST', `/v1/channel/products/tour/registration/${DELAYED_TOUR}`, {
-      mapping_data: Object.fromEntries(detail.options.map((o) => [o.option_code, o.option_name])),
-      channel_product_name: 'race',
-      channel_product_link: 'https://channel.example.com/race',
-      channel_product_id: 'race-1',
-    });
-    const mappingCode = (registered.body.data as { channel_product_mapping_code: string })
-      .channel_product_mapping_code;
-    const optionCode = detail.options[0]!.option_code;
-    const inventory = (
-      await call(app, 'GET', `/v1/channel/inventory/tour/${DELAYED_TOUR}?page=1&page_size=100`)
-    ).body as {
+    const call = caller(app);
+    const { mappingCode, options, rti } = await register(call, 'tour', DELAYED_TOUR);
+    const optionCode = options[0]!;
+    const inventory = (await call('GET', `/v1/channel/inventory/tour/${DELAYED_TOUR}?page=1&page_size=100`))
+      .body as {
       option_codes: Record<
         string,
         Array<{
@@ -74,23 +52,23 @@ describe('import racing order creation', () => {
     };
     const entries = inventory.option_codes[optionCode]!.filter((e) => e.is_order && e.remain_quantity >= 10);
     expect(entries.length).toBeGreaterThan(60);
-    const exported = (await call(app, 'GET', '/__sim/state')).body;
+    const exported = (await call('GET', '/__sim/state')).body;
 
     // The import starts in the middle of the burst; the orders keep coming while it is written.
     const created: Array<Promise<{ status: number; code?: string }>> = [];
     let imported: Promise<{ status: number }> | undefined;
     for (let i = 0; i < ORDERS; i++) {
-      if (i === ORDERS / 2) imported = call(app, 'PUT', '/__sim/state', exported);
+      if (i === ORDERS / 2) imported = call('PUT', '/__sim/state', exported);
       const entry = entries[i % 60]!;
       const body = orderBody({
         mappingCode,
         optionCode,
         inventoryAt: `${entry.date}T${entry.start_time}:00`,
-        rti: detail.required_traveler_information,
+        rti,
         channelOrderId: `race-${i}`,
       });
       created.push(
-        call(app, 'POST', '/v1/channel/orders/tour', body).then(({ status, body: answer }) => ({
+        call('POST', '/v1/channel/orders/tour', body).then(({ status, body: answer }) => ({
           status,
           code: (answer.data as { depth_combinations?: Array<{ ax_order_code: string }> } | undefined)
             ?.depth_combinations?.[0]?.ax_order_code,
@@ -104,8 +82,8 @@ describe('import racing order creation', () => {
     expect(answers.filter((a) => a.status !== 201)).toEqual([]);
 
     // Every delayed-confirm action is due 30 minutes on.
-    expect((await call(app, 'POST', '/__sim/clock/advance', { seconds: 31 * 60 })).status).toBe(200);
-    const state = (await call(app, 'GET', '/__sim/state')).body.state as {
+    expect((await call('POST', '/__sim/clock/advance', { seconds: 31 * 60 })).status).toBe(200);
+    const state = (await call('GET', '/__sim/state')).body.state as {
       orders: Record<string, { status: string; inventoryCode: string; quantity: number }>;
       stock: Record<string, number>;
       schedule: Record<string, { action: string; orderCode: string }>;
