@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AxCloudClient, createAxCloudClient, type RawResponse } from '../client/index.ts';
-import { orderBody } from './helpers.ts';
+import { allSimOrders, orderBody } from './helpers.ts';
 import { type CliProcess, killStarted, serveCli } from './support/cli.ts';
 import { createTestDatabase, type TestDatabase } from './support/pg.ts';
 import { storeSuite } from './support/pg-store-suite.ts';
@@ -29,13 +29,6 @@ type Entry = {
   max_quantity: number;
   remain_quantity: number;
   ordered_quantity: number;
-};
-type SimOrder = {
-  ax_order_code: string;
-  channel_order_code: string;
-  inventory_code: string;
-  ax_order_status: string;
-  tickets: Array<{ ax_ticket_code: string; ax_ticket_status: string }>;
 };
 
 const db = await createTestDatabase();
@@ -134,21 +127,10 @@ function createdOf(answer: RawResponse, entry: string, quantity: number): Create
   return { code: line.ax_order_code, tickets: line.tickets.map((t) => t.ax_ticket_code), entry, quantity };
 }
 
-/** Every order of the channel: the listing is paginated (1000 a page at most). */
-async function simOrders(client: AxCloudClient): Promise<SimOrder[]> {
-  const orders: SimOrder[] = [];
-  for (let offset: number | null = 0; offset !== null; ) {
-    const { data: page } = await client.listSimOrders({ query: { limit: 1000, offset } });
-    orders.push(...(page.orders as SimOrder[]));
-    offset = page.next;
-  }
-  return orders;
-}
-
 /** For every entry: units ordered since `before` = tickets of our orders still holding stock. */
 async function expectStockArithmetic(client: AxCloudClient, setup: Setup, before: Entry[]) {
   const after = await inventory(client, setup);
-  const orders = await simOrders(client);
+  const orders = await allSimOrders(client);
   for (const entry of after) {
     expect(entry.max_quantity, entry.inventory_code).toBe(entry.remain_quantity + entry.ordered_quantity);
     expect(entry.remain_quantity, entry.inventory_code).toBeGreaterThanOrEqual(0);
@@ -212,7 +194,7 @@ describe.skipIf(skip)('three ax-sim serve processes on one PostgreSQL database',
         ]),
       ),
     );
-    const orders = await simOrders(c().client);
+    const orders = await allSimOrders(c().client);
     for (const [i, [first, second]] of pairs.entries()) {
       expect([first.status, second.status]).toEqual([201, 201]);
       const entry = entries[i % entries.length]!.inventory_code;
@@ -276,7 +258,7 @@ describe.skipIf(skip)('three ax-sim serve processes on one PostgreSQL database',
     // Reset.
     await z.resetSandbox();
     expect((await x.getClock()).data.offset_seconds).toBe(0);
-    expect(await simOrders(y)).toEqual([]);
+    expect(await allSimOrders(y)).toEqual([]);
   }, 60_000);
 
   it('passes the contract suite (writes on) against a PostgreSQL-backed instance', async () => {
@@ -373,7 +355,7 @@ describe.skipIf(skip)('three ax-sim serve processes on one PostgreSQL database',
     expect(created.length).toBeGreaterThan(50);
 
     for (const survivor of [a(), b()]) {
-      const orders = await simOrders(survivor.client);
+      const orders = await allSimOrders(survivor.client);
       const byCode = new Map(orders.map((o) => [o.ax_order_code, o]));
       for (const made of created) {
         const found = byCode.get(made.code);
@@ -478,7 +460,7 @@ describe.skipIf(skip)('three ax-sim serve processes on one PostgreSQL database',
       // Bounded: statement and connect timeouts, not a hang.
       expect(slowest).toBeLessThan(15_000);
       for (const instance of instances) {
-        const orders = new Set((await simOrders(instance.client)).map((o) => o.ax_order_code));
+        const orders = new Set((await allSimOrders(instance.client)).map((o) => o.ax_order_code));
         for (const made of created) expect(orders.has(made.code), made.code).toBe(true);
         await expectStockArithmetic(instance.client, setup, before);
       }
