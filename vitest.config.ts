@@ -8,6 +8,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [
+            'openapi/**/*.test.ts',
             'server/**/*.test.ts',
             'client/**/*.test.ts',
             'fixtures/**/*.test.ts',

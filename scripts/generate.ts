@@ -20,7 +20,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
-import { parse } from 'yaml';
+import { type HttpMethod as DocumentMethod, operationsOf, parseYaml } from '../openapi/document.ts';
 
 /** The repository root (this file lives in `<root>/scripts/`). */
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,8 +51,7 @@ const FORMAT_AS_DIR = 'scripts/__format__';
 /** Names the client uses for itself; an operationId may not take them. */
 const RESERVED_NAMES = new Set(['raw', 'close', 'then', 'constructor', 'toString', 'valueOf']);
 
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+export type HttpMethod = Lowercase<DocumentMethod>;
 
 export interface OperationEntry {
   operationId: string;
@@ -68,90 +67,39 @@ export const headerLine = (files: readonly string[]) =>
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Follows a local `$ref` (`#/a/b`) inside `doc`; anything else is returned as it is. */
-function deref(doc: Record<string, unknown>, value: unknown, where: string): unknown {
-  let current = value;
-  for (let hops = 0; isObject(current) && typeof current.$ref === 'string'; hops++) {
-    const ref = current.$ref;
-    if (!ref.startsWith('#/') || hops > 20) {
-      throw new Error(
-        `${where}: cannot follow $ref ${ref}. Only local references (#/...) are supported here.`,
-      );
-    }
-    let target: unknown = doc;
-    for (const raw of ref.slice(2).split('/')) {
-      const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-      target = isObject(target) ? target[key] : undefined;
-    }
-    if (target === undefined) throw new Error(`${where}: $ref ${ref} points at nothing.`);
-    current = target;
-  }
-  return current;
-}
-
 /**
- * The operations of one document: every method of every path item, with its operationId, path and the
- * 2xx codes it documents. Vendor extensions (e.g. `x-ax-aliases`, the deprecated alias routes) are ignored.
+ * The operations of one document, as the document reader (`openapi/document.ts`) walks it: every method
+ * of every path, with its operationId, path and the 2xx codes it documents, sorted by operationId. The
+ * reader refuses operationIds that are no identifiers or are used twice and statuses that are no plain
+ * codes; the client adds its own reserved names. Vendor extensions (e.g. `x-ax-aliases`, the deprecated
+ * alias routes) are left out: the client calls each operation by its own path.
  */
 export function extractOperations(doc: unknown, label: string): OperationEntry[] {
-  if (!isObject(doc) || typeof doc.openapi !== 'string') {
-    throw new Error(`${label}: not an OpenAPI document (no "openapi" version field).`);
-  }
-  const paths = doc.paths ?? {};
-  if (!isObject(paths)) throw new Error(`${label}: "paths" must be an object.`);
-  const entries: OperationEntry[] = [];
-  const seen = new Map<string, string>();
-  for (const [route, rawItem] of Object.entries(paths)) {
-    const item = deref(doc, rawItem, `${label} ${route}`);
-    if (!isObject(item)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isObject(operation)) continue;
-      const where = `${label} ${method.toUpperCase()} ${route}`;
-      const { operationId } = operation;
-      if (typeof operationId !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(operationId)) {
-        throw new Error(
-          `${where}: needs an operationId that is a JavaScript identifier (got ${JSON.stringify(operationId)}).`,
-        );
-      }
-      if (RESERVED_NAMES.has(operationId)) {
-        throw new Error(`${where}: operationId "${operationId}" is reserved by the client; rename it.`);
-      }
-      const previous = seen.get(operationId);
-      if (previous) throw new Error(`${where}: operationId "${operationId}" is already used by ${previous}.`);
-      seen.set(operationId, where);
-      const responses = operation.responses;
-      const codes = isObject(responses) ? Object.keys(responses) : [];
-      const wildcard = codes.find((code) => /^2xx$/i.test(code));
-      if (wildcard) {
-        throw new Error(
-          `${where}: response "${wildcard}" is not supported; document the exact 2xx status codes.`,
-        );
-      }
-      const success = codes
-        .filter((code) => /^2\d\d$/.test(code))
-        .map(Number)
-        .sort((a, b) => a - b);
-      if (success.length === 0)
-        throw new Error(`${where}: documents no 2xx response; add the success status code.`);
-      entries.push({ operationId, method, path: route, success });
+  const entries = operationsOf(doc, label).map((op): OperationEntry => {
+    if (RESERVED_NAMES.has(op.operationId)) {
+      throw new Error(
+        `${label} ${op.method} ${op.path}: operationId "${op.operationId}" is reserved by the client; rename it.`,
+      );
     }
-  }
+    return {
+      operationId: op.operationId,
+      method: op.method.toLowerCase() as HttpMethod,
+      path: op.path,
+      success: op.successStatuses,
+    };
+  });
   return entries.sort((a, b) => (a.operationId < b.operationId ? -1 : a.operationId > b.operationId ? 1 : 0));
 }
 
-/** Parses one YAML document (the `yaml` package; the result is treated as read-only). */
+/** Parses one YAML document (the result is treated as read-only). */
 export async function loadDocument(rootDir: string, file: string): Promise<unknown> {
   const absolute = path.resolve(rootDir, file);
   if (!existsSync(absolute))
     throw new Error(`Cannot generate: ${file} does not exist (looked in ${absolute}).`);
-  const text = await readFile(absolute, 'utf8');
   try {
-    return parse(text);
+    return parseYaml(absolute);
   } catch (error) {
-    throw new Error(`Cannot generate: ${file} is not valid YAML: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new Error(`Cannot generate: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -1,110 +1,63 @@
-import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { parse } from 'yaml';
+import {
+  AX_CLOUD_DOCUMENT,
+  type Json,
+  type Operation,
+  type PathMatcher,
+  pathMatcher,
+  readDocument,
+  SIMULATOR_DOCUMENT,
+} from '../../openapi/document.ts';
 
 /**
- * The two OpenAPI documents read independently of the simulator's own loader, for tests that hold the
- * simulator to them: every operation with its routes (aliases included), documented statuses,
- * parameters and request body; a router that says which operation a method + raw path designates; and
- * a response checker with its own Ajv 2020 + ajv-formats.
+ * The two OpenAPI documents as the document reader gives them (`openapi/document.ts`, the same reader the
+ * contract suite uses, not the simulator's route code), for tests that hold the simulator to them: every
+ * operation with its routes (aliases included), documented statuses, parameters and request body; a
+ * router that says which operation a method + raw path designates; and a response checker with its own
+ * Ajv 2020 + ajv-formats.
  */
 
-export type Json = Record<string, unknown>;
+export type { Json };
 export type DocumentName = 'ax-cloud' | 'simulator';
 
 export const DOCUMENTS: Record<DocumentName, string> = {
-  'ax-cloud': new URL('../../openapi/ax-cloud.yaml', import.meta.url).pathname,
-  simulator: new URL('../../openapi/simulator.yaml', import.meta.url).pathname,
+  'ax-cloud': AX_CLOUD_DOCUMENT,
+  simulator: SIMULATOR_DOCUMENT,
 };
 
-export interface DocOperation {
-  document: DocumentName;
-  operationId: string;
+/** `method` widened to a string: the tests build requests from it next to methods no document has. */
+export interface DocOperation extends Omit<Operation, 'method'> {
   method: string;
-  path: string;
-  /** The path and its `x-ax-aliases`, each with its method. */
-  routes: Array<{ method: string; path: string }>;
-  statuses: number[];
-  successStatus: number;
+  document: DocumentName;
   pathParams: string[];
   queryParams: Array<{ name: string; schema: Json }>;
-  requestBody?: { required: boolean; schema: Json };
-  /** `security: []`: no API key needed. */
-  isPublic: boolean;
-  /** Resolved JSON schemas of the JSON responses, by status. */
-  responses: Map<number, Json | undefined>;
 }
 
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+let cache: { operations: DocOperation[]; match: PathMatcher<DocOperation> } | undefined;
 
-/** Inlines local `$ref`s; sibling keywords of a `$ref` are merged over the target. */
-function deref(node: unknown, root: Json, depth = 0): unknown {
-  if (depth > 50) throw new Error('$ref too deep');
-  if (Array.isArray(node)) return node.map((n) => deref(n, root, depth));
-  if (!node || typeof node !== 'object') return node;
-  const obj = node as Json;
-  if (typeof obj.$ref === 'string') {
-    let target: unknown = root;
-    for (const part of obj.$ref.slice(2).split('/')) target = (target as Json)[part.replace(/~1/g, '/')];
-    const { $ref: _, ...siblings } = obj;
-    return { ...(deref(target, root, depth + 1) as Json), ...(deref(siblings, root, depth) as Json) };
+function read() {
+  if (!cache) {
+    const operations = (Object.entries(DOCUMENTS) as Array<[DocumentName, string]>).flatMap(
+      ([document, file]) =>
+        readDocument(file).operations.map((op) => ({
+          ...op,
+          document,
+          pathParams: op.parameters.filter((p) => p.in === 'path').map((p) => p.name),
+          queryParams: op.parameters
+            .filter((p) => p.in === 'query')
+            .map((p) => ({ name: p.name, schema: p.schema })),
+        })),
+    );
+    cache = { operations, match: pathMatcher(operations) };
   }
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, deref(v, root, depth)]));
+  return cache;
 }
-
-let cache: DocOperation[] | undefined;
 
 /** Every operation of both documents. */
 export function specOperations(): DocOperation[] {
-  if (cache) return cache;
-  const ops: DocOperation[] = [];
-  for (const [document, file] of Object.entries(DOCUMENTS) as Array<[DocumentName, string]>) {
-    const raw = parse(readFileSync(file, 'utf8')) as Json;
-    const doc = deref(raw, raw) as Json;
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
-      for (const method of METHODS) {
-        const op = item[method] as Json | undefined;
-        if (!op) continue;
-        const parameters = [...((item.parameters ?? []) as Json[]), ...((op.parameters ?? []) as Json[])];
-        const responses = new Map<number, Json | undefined>();
-        for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
-          const content = response.content as Record<string, Json> | undefined;
-          responses.set(Number(status), content?.['application/json']?.schema as Json | undefined);
-        }
-        const body = op.requestBody as Json | undefined;
-        const bodySchema = (body?.content as Record<string, Json> | undefined)?.['application/json']?.schema;
-        const statuses = [...responses.keys()];
-        ops.push({
-          document,
-          operationId: String(op.operationId),
-          method: method.toUpperCase(),
-          path,
-          routes: [
-            { method: method.toUpperCase(), path },
-            ...((op['x-ax-aliases'] ?? []) as Array<{ method: string; path: string }>).map((a) => ({
-              method: a.method.toUpperCase(),
-              path: a.path,
-            })),
-          ],
-          statuses,
-          successStatus: statuses.find((s) => s >= 200 && s < 300) ?? 200,
-          pathParams: parameters.filter((p) => p.in === 'path').map((p) => String(p.name)),
-          queryParams: parameters
-            .filter((p) => p.in === 'query')
-            .map((p) => ({ name: String(p.name), schema: (p.schema ?? {}) as Json })),
-          requestBody: bodySchema
-            ? { required: body?.required === true, schema: bodySchema as Json }
-            : undefined,
-          isPublic: Array.isArray(op.security) && op.security.length === 0,
-          responses,
-        });
-      }
-    }
-  }
-  cache = ops;
-  return ops;
+  return read().operations;
 }
 
 export function operation(operationId: string): DocOperation {
@@ -124,37 +77,11 @@ export function fillPath(path: string, params: Record<string, string>): string {
 
 /**
  * The operation a request designates, the way the simulator's router (find-my-way, trailing slash
- * ignored) picks it: segment by segment, a static segment before a parameter. `rawPath` is the path as
- * sent (no query); static segments are compared as sent, so callers must not percent-encode them.
+ * ignored) picks it: see `pathMatcher` in openapi/document.ts. `rawPath` is the path as sent, query
+ * allowed.
  */
 export function routeOf(method: string, rawPath: string): DocOperation | undefined {
-  let path = rawPath.split('?')[0]!;
-  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-  const segments = path.split('/');
-  let best: { op: DocOperation; score: string } | undefined;
-  for (const op of specOperations()) {
-    for (const route of op.routes) {
-      if (route.method !== method) continue;
-      const template = route.path.split('/');
-      if (template.length !== segments.length) continue;
-      let score = '';
-      let ok = true;
-      for (let i = 0; i < template.length; i++) {
-        const t = template[i]!;
-        if (t.startsWith('{')) {
-          if (segments[i] === '') ok = false;
-          score += '0';
-        } else if (t === segments[i]) {
-          score += '1';
-        } else {
-          ok = false;
-        }
-        if (!ok) break;
-      }
-      if (ok && (!best || score > best.score)) best = { op, score };
-    }
-  }
-  return best?.op;
+  return read().match(method, rawPath);
 }
 
 const DETAIL_ERROR: Json = {
