@@ -317,10 +317,11 @@ export function parseArgs(argv: readonly string[]): { outDir: string; check: boo
   return { outDir, check };
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/** The command line; `options` chooses other documents (the tests run it on small fixtures, in-process). */
+export async function main(argv: readonly string[], options: GenerateOptions = {}): Promise<number> {
   const { outDir, check } = parseArgs(argv);
   const target = path.resolve(outDir);
-  const files = await generate();
+  const files = await generate(options);
   if (check) {
     const stale = await staleFiles(target, files);
     if (stale.length > 0) {
