@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AX_CLOUD_DOCUMENT,
+  allOperations,
   dereference,
   type Json,
   operationsOf,
@@ -323,7 +324,11 @@ describe('the documents', () => {
       url: '/v1/channel/products/tour/:product_code',
     });
     expect(axCloud.operations.flatMap((op) => op.aliases).length).toBeGreaterThan(0);
-    const all = [...axCloud.operations, ...simulator.operations];
+    const all = allOperations();
+    expect(all.map((op) => [op.document, op.operationId])).toEqual([
+      ...axCloud.operations.map((op) => ['ax-cloud', op.operationId]),
+      ...simulator.operations.map((op) => ['simulator', op.operationId]),
+    ]);
     const match = pathMatcher(all);
     for (const op of all) {
       for (const route of op.routes) {

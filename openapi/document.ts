@@ -32,6 +32,12 @@ export const AX_CLOUD_DOCUMENT = join(DOCUMENTS_DIR, 'ax-cloud.yaml');
 /** The simulator's own control API (`/__sim/...`). */
 export const SIMULATOR_DOCUMENT = join(DOCUMENTS_DIR, 'simulator.yaml');
 
+export type DocumentName = 'ax-cloud' | 'simulator';
+export const DOCUMENTS: Readonly<Record<DocumentName, string>> = {
+  'ax-cloud': AX_CLOUD_DOCUMENT,
+  simulator: SIMULATOR_DOCUMENT,
+};
+
 /** One way to call an operation: its own path, or one of its deprecated aliases. */
 export interface Route {
   method: HttpMethod;
@@ -74,6 +80,24 @@ export interface OpenApiDocument {
   /** The document as written (parsed, nothing inlined): serve this one. */
   document: Json;
   operations: Operation[];
+}
+
+/** An operation of one of the two documents, and which. */
+export interface DocumentOperation extends Operation {
+  document: DocumentName;
+}
+
+let both: DocumentOperation[] | undefined;
+
+/**
+ * Every operation of openapi/ax-cloud.yaml, then of openapi/simulator.yaml, each with its document's name;
+ * read once (the documents do not change while a process runs). The list is shared: do not change it.
+ */
+export function allOperations(): readonly DocumentOperation[] {
+  both ??= (Object.entries(DOCUMENTS) as Array<[DocumentName, string]>).flatMap(([document, file]) =>
+    readDocument(file).operations.map((op) => ({ ...op, document })),
+  );
+  return both;
 }
 
 /** Reads, dereferences and walks one document file. */

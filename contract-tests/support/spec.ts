@@ -1,9 +1,8 @@
 import {
   AX_CLOUD_DOCUMENT,
-  type Operation,
-  type PathMatcher,
+  allOperations,
+  type DocumentOperation,
   pathMatcher,
-  readDocument,
   SIMULATOR_DOCUMENT,
 } from '../../openapi/document.ts';
 
@@ -16,26 +15,11 @@ import {
 export const AX_CLOUD_YAML = AX_CLOUD_DOCUMENT;
 export const SIMULATOR_YAML = SIMULATOR_DOCUMENT;
 
-export interface ContractOperation extends Operation {
-  document: 'ax-cloud' | 'simulator';
-}
-
-let cache: { operations: ContractOperation[]; match: PathMatcher<ContractOperation> } | undefined;
-
-function read() {
-  if (!cache) {
-    const operations = [
-      ...readDocument(AX_CLOUD_YAML).operations.map((op) => ({ ...op, document: 'ax-cloud' as const })),
-      ...readDocument(SIMULATOR_YAML).operations.map((op) => ({ ...op, document: 'simulator' as const })),
-    ];
-    cache = { operations, match: pathMatcher(operations) };
-  }
-  return cache;
-}
+export type ContractOperation = DocumentOperation;
 
 /** Every operation of openapi/ax-cloud.yaml, then of openapi/simulator.yaml. */
-export function contractOperations(): ContractOperation[] {
-  return read().operations;
+export function contractOperations(): readonly ContractOperation[] {
+  return allOperations();
 }
 
 /** The operationIds of the vendor contract (openapi/ax-cloud.yaml), in document order. */
@@ -49,7 +33,10 @@ export function operationById(operationId: string): ContractOperation | undefine
   return contractOperations().find((op) => op.operationId === operationId);
 }
 
+let match: ((method: string, path: string) => ContractOperation | undefined) | undefined;
+
 /** The operation a raw request (method + path, query ignored) addresses, if any. */
 export function operationForRequest(method: string, path: string): ContractOperation | undefined {
-  return read().match(method, path);
+  match ??= pathMatcher(contractOperations());
+  return match(method, path);
 }

@@ -2,13 +2,13 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import {
-  AX_CLOUD_DOCUMENT,
+  allOperations,
+  DOCUMENTS,
+  type DocumentName,
+  type DocumentOperation,
   type Json,
-  type Operation,
   type PathMatcher,
   pathMatcher,
-  readDocument,
-  SIMULATOR_DOCUMENT,
 } from '../../openapi/document.ts';
 
 /**
@@ -19,18 +19,11 @@ import {
  * Ajv 2020 + ajv-formats.
  */
 
-export type { Json };
-export type DocumentName = 'ax-cloud' | 'simulator';
-
-export const DOCUMENTS: Record<DocumentName, string> = {
-  'ax-cloud': AX_CLOUD_DOCUMENT,
-  simulator: SIMULATOR_DOCUMENT,
-};
+export { DOCUMENTS, type DocumentName, type Json };
 
 /** `method` widened to a string: the tests build requests from it next to methods no document has. */
-export interface DocOperation extends Omit<Operation, 'method'> {
+export interface DocOperation extends Omit<DocumentOperation, 'method'> {
   method: string;
-  document: DocumentName;
   pathParams: string[];
   queryParams: Array<{ name: string; schema: Json }>;
 }
@@ -39,17 +32,13 @@ let cache: { operations: DocOperation[]; match: PathMatcher<DocOperation> } | un
 
 function read() {
   if (!cache) {
-    const operations = (Object.entries(DOCUMENTS) as Array<[DocumentName, string]>).flatMap(
-      ([document, file]) =>
-        readDocument(file).operations.map((op) => ({
-          ...op,
-          document,
-          pathParams: op.parameters.filter((p) => p.in === 'path').map((p) => p.name),
-          queryParams: op.parameters
-            .filter((p) => p.in === 'query')
-            .map((p) => ({ name: p.name, schema: p.schema })),
-        })),
-    );
+    const operations = allOperations().map((op) => ({
+      ...op,
+      pathParams: op.parameters.filter((p) => p.in === 'path').map((p) => p.name),
+      queryParams: op.parameters
+        .filter((p) => p.in === 'query')
+        .map((p) => ({ name: p.name, schema: p.schema })),
+    }));
     cache = { operations, match: pathMatcher(operations) };
   }
   return cache;
