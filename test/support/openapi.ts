@@ -1,6 +1,4 @@
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { schemaProblems } from '../../contract-tests/support/validator.ts';
 import {
   allOperations,
   DOCUMENTS,
@@ -15,8 +13,9 @@ import {
  * The two OpenAPI documents as the document reader gives them (`openapi/document.ts`, the same reader the
  * contract suite uses, not the simulator's route code), for tests that hold the simulator to them: every
  * operation with its routes (aliases included), documented statuses, parameters and request body; a
- * router that says which operation a method + raw path designates; and a response checker with its own
- * Ajv 2020 + ajv-formats.
+ * router that says which operation a method + raw path designates; and a response checker that adds the
+ * simulator's own rules (no 5xx, 404 for unknown paths, refusals of a body) to the contract suite's
+ * schema validation.
  */
 
 export { DOCUMENTS, type DocumentName, type Json };
@@ -80,25 +79,8 @@ const DETAIL_ERROR: Json = {
   properties: { detail: { type: 'string' } },
 };
 
-/** A fresh Ajv 2020 with formats, compiling each response schema once. */
+/** Checks answers against the documents, with the contract suite's schema validation (validator.ts). */
 export function responseChecker() {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
-  addFormats.default(ajv);
-  const compiled = new Map<string, ValidateFunction>();
-  const validatorFor = (key: string, schema: Json) => {
-    let validate = compiled.get(key);
-    if (!validate) {
-      validate = ajv.compile(schema);
-      compiled.set(key, validate);
-    }
-    return validate;
-  };
-  const describe = (errors: ErrorObject[] | null | undefined) =>
-    (errors ?? [])
-      .slice(0, 5)
-      .map((e) => `${e.instancePath || '/'} ${e.message}`)
-      .join('; ');
-
   /**
    * What is wrong with an answer, or [] when it keeps the contract. `op` undefined: no operation has
    * this method and path, and the only right answer is the 404 `{"detail"}`. A request that carried a
@@ -141,13 +123,11 @@ export function responseChecker() {
       problems.push(`${status} is not documented for ${op.operationId} (${op.statuses.join(', ')})`);
       return problems;
     }
-    if (schema) {
-      const validate = validatorFor(key, schema);
-      if (!validate(parsed)) {
-        problems.push(
-          `${status} body violates the schema of ${op?.operationId ?? '404'}: ${describe(validate.errors)} — ${answer.body.slice(0, 300)}`,
-        );
-      }
+    const wrong = schema ? schemaProblems(key, schema, parsed) : [];
+    if (wrong.length > 0) {
+      problems.push(
+        `${status} body violates the schema of ${op?.operationId ?? '404'}: ${wrong.join('; ')} — ${answer.body.slice(0, 300)}`,
+      );
     }
     return problems;
   };
