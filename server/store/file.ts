@@ -7,9 +7,15 @@ import type { Change, ChannelState } from '../domain/types.ts';
 import { type FileOps, nodeFileOps, syncFolder, writeAll } from './file-ops.ts';
 import { type DecodedJournal, decodeJournal, encodeRecord, type JournalRecord } from './journal.ts';
 import { type FolderLock, lockFolder } from './lock.ts';
-import { MemoryStore } from './memory.ts';
 import { CapturedState, SNAPSHOT_FORMAT, type Snapshot, SnapshotError, SnapshotFile } from './snapshot.ts';
-import { adoptState, applyChanges, StoreError } from './store.ts';
+import {
+  adoptState,
+  applyChanges,
+  RecordingTransaction,
+  type Store,
+  StoreError,
+  type Transaction,
+} from './store.ts';
 
 export interface FileStoreOptions {
   dir: string;
@@ -41,7 +47,7 @@ export interface FileStoreOptions {
  * folded into a fresh snapshot in the background, written a chunk at a time so that requests are still
  * answered meanwhile; start-up loads the snapshot and replays what the journals hold beyond it.
  */
-export class FileStore extends MemoryStore {
+export class FileStore implements Store {
   private readonly dir: string;
   private readonly compactBytes: number;
   private readonly ops: FileOps;
@@ -49,7 +55,6 @@ export class FileStore extends MemoryStore {
   private lock: FolderLock | undefined;
 
   constructor(options: FileStoreOptions) {
-    super();
     this.dir = path.resolve(options.dir);
     this.compactBytes = options.compactBytes ?? 16 * 1024 * 1024;
     this.ops = options.fileOps ?? nodeFileOps;
@@ -68,43 +73,40 @@ export class FileStore extends MemoryStore {
     return path.join(this.dir, `${channel}.json`);
   }
 
-  override async open(channel: string, init: () => ChannelState): Promise<void> {
+  async open(channel: string, init: () => ChannelState): Promise<void> {
     if (this.files.has(channel)) return;
     const files = new ChannelFiles(this.fileOf(channel), this.compactBytes, this.ops);
-    const loaded = await files.load();
-    const state = loaded ?? adoptState(init());
-    this.states.set(channel, state);
-    await files.start(state, loaded === undefined);
+    await files.open(init);
     this.files.set(channel, files);
   }
 
-  protected override persist(channel: string, changes: Change[], previous: Change[]): Promise<void> {
-    const files = this.filesOf(channel);
-    if (changes.length === 0) return files.settled();
-    const state = this.stateOf(channel);
-    return files.append(
-      { c: changes },
-      () => this.stateOf(channel),
-      // Undo in reverse order, on the state object the changes were applied to.
-      () => applyChanges(state, previous.slice().reverse()),
-    );
+  /**
+   * Runs `fn` on the channel's state, then answers once what it applied is in the journal and synced
+   * (at once when it applied nothing and nothing is on its way). A write that fails has been undone
+   * in memory by then.
+   */
+  transact<T>(channel: string, fn: (tx: Transaction) => T): Promise<T> {
+    let files: ChannelFiles;
+    try {
+      files = this.filesOf(channel);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const tx = new RecordingTransaction(files.state);
+    const outcome = tx.run(fn);
+    const durable = files.commit(tx);
+    return outcome.ok ? durable.then(() => outcome.value) : durable.then(() => Promise.reject(outcome.error));
   }
 
-  protected override persistReplace(
-    channel: string,
-    state: ChannelState,
-    previous: ChannelState | undefined,
-  ): Promise<void> {
-    return this.filesOf(channel).append(
-      { r: state },
-      () => this.stateOf(channel),
-      () => {
-        if (previous) this.states.set(channel, previous);
-      },
-    );
+  replace(channel: string, state: ChannelState): Promise<void> {
+    try {
+      return this.filesOf(channel).replace(adoptState(state));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  override async close(): Promise<void> {
+  async close(): Promise<void> {
     await Promise.all([...this.files.values()].map((f) => f.close()));
     this.files.clear();
     this.lock?.release();
@@ -142,8 +144,13 @@ interface Waiter {
   reject: (e: unknown) => void;
 }
 
-/** One channel's snapshot and journals, and its group-commit queue. */
+/**
+ * One channel: its state in memory, its snapshot and journals, and its group-commit queue. It owns the
+ * state: a commit's undo, a replacement, and the capture a rotation snapshots all act on `this.state`.
+ */
 class ChannelFiles {
+  /** The channel's state: what is durable, plus the batches on their way to the disk. */
+  state!: ChannelState;
   private readonly snapshot: SnapshotFile;
   private readonly snapshotFile: string;
   private readonly journalFile: string;
@@ -179,8 +186,35 @@ class ChannelFiles {
     this.ops = ops;
   }
 
+  /** Loads the saved state (or creates it with `init`) and opens the journal for appending. */
+  async open(init: () => ChannelState): Promise<void> {
+    const loaded = await this.load();
+    this.state = loaded ?? adoptState(init());
+    await this.start(this.state, loaded === undefined);
+  }
+
+  /**
+   * Makes what a transaction applied durable: one journal record, written with the others of its batch.
+   * Should the batch fail, its changes are taken back, newest first, on the state they were applied to.
+   */
+  commit(tx: RecordingTransaction): Promise<void> {
+    if (tx.applied.length === 0) return this.settled();
+    const state = tx.state;
+    return this.append({ c: tx.applied }, () => applyChanges(state, tx.undoChanges()));
+  }
+
+  /** Replaces the whole state (reset, import); should its write fail, the previous one is put back. */
+  replace(state: ChannelState): Promise<void> {
+    const previous = this.state;
+    this.state = state;
+    // Undone newest first with the rest of a failed batch: a later replacement puts this one back first.
+    return this.append({ r: state }, () => {
+      this.state = previous;
+    });
+  }
+
   /** Reads the snapshot and replays the journals. Undefined when the channel has no saved data. */
-  async load(): Promise<ChannelState | undefined> {
+  private async load(): Promise<ChannelState | undefined> {
     let state: ChannelState | undefined;
     const snapshot = await this.readSnapshot();
     if (snapshot) {
@@ -210,7 +244,7 @@ class ChannelFiles {
    * A leftover rotated journal whose snapshot cannot be written now (a full disk) stays: start-up
    * replays it again next time, and the next rotation tries the snapshot again.
    */
-  async start(state: ChannelState, created: boolean): Promise<void> {
+  private async start(state: ChannelState, created: boolean): Promise<void> {
     this.rotatedExists = existsSync(this.rotatedFile);
     if (created || this.rotatedExists) {
       try {
@@ -232,7 +266,7 @@ class ChannelFiles {
     this.journalBytes = (await this.journal.stat()).size;
   }
 
-  append(record: { c: Change[] } | { r: ChannelState }, current: () => ChannelState, undo: () => void) {
+  private append(record: { c: Change[] } | { r: ChannelState }, undo: () => void): Promise<void> {
     if (this.broken) {
       undo();
       return Promise.reject(this.broken);
@@ -241,7 +275,7 @@ class ChannelFiles {
     const q = this.seq;
     this.pending.push({ q, line: encodeRecord({ q, ...record } as JournalRecord), undo });
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ q, resolve, reject }));
-    this.flushing ??= this.flush(current);
+    this.flushing ??= this.flush();
     return done;
   }
 
@@ -250,7 +284,7 @@ class ChannelFiles {
    * most reads. A read that saw changes still on their way is answered with them only if they reach the
    * disk; if their write fails it fails too, since what it saw has been undone.
    */
-  settled(): Promise<void> {
+  private settled(): Promise<void> {
     if (this.seq === this.durableSeq) return SETTLED;
     return new Promise<void>((resolve, reject) => this.waiters.push({ q: this.seq, resolve, reject }));
   }
@@ -275,14 +309,14 @@ class ChannelFiles {
    * that batch — and the snapshot is written from it only if the batch reaches the disk: a snapshot
    * never holds a change that a failed write undid.
    */
-  private async flush(current: () => ChannelState): Promise<void> {
+  private async flush(): Promise<void> {
     try {
       let rotated = false;
       for (;;) {
         while (this.pending.length > 0) {
           const batch = this.pending;
           this.pending = [];
-          const capture = this.rotationDue() ? new CapturedState(current()) : undefined;
+          const capture = this.rotationDue() ? new CapturedState(this.state) : undefined;
           const journal = this.journal;
           try {
             if (!journal) throw new Error('journal is closed');
@@ -303,7 +337,7 @@ class ChannelFiles {
         // Nothing pending: memory is what is durable. One rotation attempt per flush at most.
         if (rotated || !this.rotationDue()) break;
         rotated = true;
-        await this.rotate(new CapturedState(current()), this.durableSeq);
+        await this.rotate(new CapturedState(this.state), this.durableSeq);
       }
     } finally {
       this.flushing = undefined;

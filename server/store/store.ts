@@ -3,7 +3,8 @@ import type { Change, ChannelState } from '../domain/types.ts';
 /**
  * Persistence behind one small interface. Routes and domain code never know which store runs: the
  * embedded default is a lowdb snapshot plus an append-only journal per channel (file.ts); `:memory:`
- * keeps nothing (memory.ts). A shared-database adapter can implement the same four calls.
+ * keeps nothing (memory.ts); PostgreSQL is shared by several processes (postgres/store.ts). Each store
+ * owns its channels' states and runs transactions on them through a `RecordingTransaction` (below).
  */
 export interface Store {
   /**
@@ -86,5 +87,52 @@ export function applyChanges(state: ChannelState, changes: readonly Change[]): v
     const records = state[collection] as Record<string, unknown>;
     if (value === null) delete records[key];
     else records[key] = value;
+  }
+}
+
+/**
+ * A transaction on one state object that remembers what each change replaced, so that a store whose
+ * write fails can take the changes back. Every store runs the domain's functions through one of these:
+ * the undo logic exists once.
+ */
+export class RecordingTransaction implements Transaction {
+  readonly state: ChannelState;
+  /** Every change applied, in order. */
+  readonly applied: Change[] = [];
+  /** Each changed record as it was before (null: absent), in the order applied. */
+  private readonly previous: Change[] = [];
+
+  constructor(state: ChannelState) {
+    this.state = state;
+  }
+
+  apply(changes: readonly Change[]): void {
+    const state = this.state;
+    for (const change of changes) {
+      const [collection, key] = change;
+      const before = (state[collection] as Record<string, unknown>)[key];
+      this.previous.push([collection, key, before ?? null] as Change);
+    }
+    applyChanges(state, changes);
+    // One by one: a spread of hundreds of thousands of changes (supplier actions falling due after a
+    // long clock advance) overflows the call stack.
+    for (const change of changes) this.applied.push(change);
+  }
+
+  /**
+   * The changes that take back everything applied, newest first, for `applyChanges` on the same state
+   * object — perhaps later, after other transactions applied changes on top (which are undone first).
+   */
+  undoChanges(): Change[] {
+    return this.previous.slice().reverse();
+  }
+
+  /** Runs `fn` on this transaction: its result, or the error it threw after applying what it applied. */
+  run<T>(fn: (tx: Transaction) => T): { ok: true; value: T } | { ok: false; error: unknown } {
+    try {
+      return { ok: true, value: fn(this) };
+    } catch (error) {
+      return { ok: false, error };
+    }
   }
 }

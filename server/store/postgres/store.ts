@@ -4,6 +4,7 @@ import type { Change, ChannelState } from '../../domain/types.ts';
 import {
   adoptState,
   applyChanges,
+  RecordingTransaction,
   type Store,
   StoreError,
   type StoreEvent,
@@ -595,39 +596,16 @@ export class PgStore implements Store {
    * throws keeps what it applied before throwing (each `apply` is one complete step) and gets its error.
    */
   private runOps(copy: Copy, ops: Op[]) {
-    const state = copy.state;
-    const applied: Change[] = [];
-    const undo: Change[] = [];
-    const outcomes: Array<{ ok: boolean; value: unknown }> = [];
-    const tx: Transaction = {
-      state,
-      apply(changes) {
-        for (const change of changes) {
-          const [collection, key, value] = change;
-          const records = state[collection] as Record<string, unknown>;
-          const before = records[key];
-          undo.push([collection, key, before === undefined ? null : before] as Change);
-          if (value === null) delete records[key];
-          else records[key] = value;
-          applied.push(change);
-        }
-      },
-    };
-    for (const op of ops) {
-      try {
-        outcomes.push({ ok: true, value: op.fn(tx) });
-      } catch (error) {
-        outcomes.push({ ok: false, value: error });
-      }
-    }
+    const tx = new RecordingTransaction(copy.state);
+    const outcomes = ops.map((op) => tx.run(op.fn));
     return {
-      applied,
-      undo,
+      applied: tx.applied,
+      undo: tx.undoChanges(),
       settle: () => {
         ops.forEach((op, i) => {
           const outcome = outcomes[i]!;
           if (outcome.ok) op.resolve(outcome.value);
-          else op.reject(outcome.value);
+          else op.reject(outcome.error);
         });
       },
     };
@@ -636,9 +614,8 @@ export class PgStore implements Store {
   /** Takes back changes that were never committed, newest first, and tells the listeners. */
   private undo(channel: string, copy: Copy, undo: Change[]): void {
     if (undo.length === 0) return;
-    const reversed = undo.reverse();
-    applyChanges(copy.state, reversed);
-    this.emit(channel, { kind: 'changes', changes: reversed });
+    applyChanges(copy.state, undo);
+    this.emit(channel, { kind: 'changes', changes: undo });
   }
 
   /**
