@@ -1,5 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AxCloudClient } from '../client/index.ts';
 import { orderBody, type Running, startSimulator } from './helpers.ts';
+import { buildConsoleIfStale } from './support/console-build.ts';
 import { launchChromium } from './support/services.ts';
 
 /**
@@ -19,19 +20,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'console');
 const MANUAL = '00000000-0000-4000-8000-000000000004';
 const DELAYED = '00000000-0000-4000-8000-000000000002';
-
-/** Builds the console when there is no build, or when a source is newer than it. */
-function buildConsoleIfStale(): void {
-  const manifest = path.join(ROOT, 'dist', 'console', '.vite', 'manifest.json');
-  const newest = (dir: string): number =>
-    Math.max(
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs,
-      ),
-    );
-  if (existsSync(manifest) && statSync(manifest).mtimeMs >= newest(path.join(ROOT, 'console'))) return;
-  execFileSync('npm', ['run', 'build:console'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 const browser: Browser | string = await launchChromium();
 const skip = typeof browser === 'string' ? browser : false;

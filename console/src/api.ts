@@ -12,10 +12,11 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function curlOf(method: string, url: string, key: string, body?: unknown): string {
+export function curlOf(method: string, url: string, key: string, body?: unknown, admin?: string): string {
   const parts = ['curl'];
   if (method !== 'GET') parts.push('-X', method);
   parts.push(shellQuote(url), '-H', shellQuote(`Authorization: Token ${key}`));
+  if (admin !== undefined) parts.push('-H', shellQuote(`X-Sim-Admin: ${admin}`));
   if (body !== undefined && body !== null) {
     parts.push('-H', shellQuote('Content-Type: application/json'), '-d', shellQuote(JSON.stringify(body)));
   }
@@ -23,14 +24,26 @@ export function curlOf(method: string, url: string, key: string, body?: unknown)
 }
 
 export class Api {
+  /**
+   * `admin` is the simulator's admin key (`--admin-key`), sent as `X-Sim-Admin` on control calls
+   * (`/__sim/...`) only: the channel API never sees it.
+   */
   constructor(
     readonly key: string,
+    readonly admin?: string,
     readonly origin: string = location.origin,
   ) {}
 
+  /** The admin key, when the call needs one. */
+  adminFor(path: string): string | undefined {
+    return path.startsWith('/__sim/') ? this.admin : undefined;
+  }
+
   async call<T = unknown>(method: string, path: string, body?: unknown): Promise<Result<T>> {
     const url = this.origin + path;
+    const admin = this.adminFor(path);
     const headers: Record<string, string> = { Authorization: `Token ${this.key}` };
+    if (admin !== undefined) headers['X-Sim-Admin'] = admin;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(url, {
       method,
@@ -44,7 +57,7 @@ export class Api {
     } catch {
       // Not JSON: keep the text.
     }
-    return { status: response.status, body: parsed as T, curl: curlOf(method, url, this.key, body) };
+    return { status: response.status, body: parsed as T, curl: curlOf(method, url, this.key, body, admin) };
   }
 
   /** A read that must succeed. */
@@ -69,6 +82,7 @@ export class Api {
             headers: {
               Accept: 'text/event-stream',
               Authorization: `Token ${this.key}`,
+              ...(this.admin !== undefined && { 'X-Sim-Admin': this.admin }),
               ...(lastId !== undefined && { 'Last-Event-ID': lastId }),
             },
             signal: abort.signal,

@@ -11,34 +11,48 @@ import './style.css';
 import type { Ctx, Panel, SimProduct } from './types.ts';
 
 const KEY_STORE = 'ax-sim-console-key';
+const ADMIN_STORE = 'ax-sim-console-admin';
 const root = document.getElementById('app')!;
 
 function start(): void {
-  const fromLink = /^#key=(.+)$/.exec(location.hash)?.[1];
+  // A link may carry the keys: `#key=<api key>`, and `&admin=<admin key>` for a simulator started
+  // with --admin-key.
+  const link = new URLSearchParams(location.hash.slice(1));
+  const fromLink = link.get('key');
   if (fromLink) {
-    sessionStorage.setItem(KEY_STORE, decodeURIComponent(fromLink));
-    // The key leaves the address bar (screen shares, history); the tab keeps it for reloads.
+    sessionStorage.setItem(KEY_STORE, fromLink);
+    const admin = link.get('admin');
+    if (admin) sessionStorage.setItem(ADMIN_STORE, admin);
+    else sessionStorage.removeItem(ADMIN_STORE);
+    // The keys leave the address bar (screen shares, history); the tab keeps them for reloads.
     history.replaceState(null, '', location.pathname);
   }
   const key = sessionStorage.getItem(KEY_STORE);
-  if (key) void signIn(key);
+  if (key) void signIn(key, sessionStorage.getItem(ADMIN_STORE) ?? undefined);
   else signInForm();
+}
+
+function forgetKeys(): void {
+  sessionStorage.removeItem(KEY_STORE);
+  sessionStorage.removeItem(ADMIN_STORE);
 }
 
 function signInForm(message?: string): void {
   const input = h('input', { type: 'password', name: 'api-key', autocomplete: 'off', required: true });
+  const admin = h('input', { type: 'password', name: 'admin-key', autocomplete: 'off' });
   const form = h(
     'form',
     {
       class: 'sign-in',
       onsubmit: (event: Event) => {
         event.preventDefault();
-        void signIn(input.value.trim());
+        void signIn(input.value.trim(), admin.value.trim() || undefined);
       },
     },
     h('h1', {}, 'ax-sim console'),
     h('p', {}, 'Sign in with a channel’s API key to see its sandbox. (채널 API 키로 로그인하세요.)'),
     field('API key', input),
+    field('Admin key', admin, 'only for a simulator started with --admin-key (X-Sim-Admin)'),
     h('button', { type: 'submit' }, 'Sign in'),
     message ? h('p', { class: 'error', role: 'alert' }, message) : null,
   );
@@ -46,8 +60,8 @@ function signInForm(message?: string): void {
   input.focus();
 }
 
-async function signIn(key: string): Promise<void> {
-  const api = new Api(key);
+async function signIn(key: string, admin?: string): Promise<void> {
+  const api = new Api(key, admin);
   let check: Result;
   try {
     check = await api.call('GET', '/__sim/clock');
@@ -56,15 +70,18 @@ async function signIn(key: string): Promise<void> {
     return;
   }
   if (check.status !== 200) {
-    sessionStorage.removeItem(KEY_STORE);
+    forgetKeys();
     signInForm(
       check.status === 404
         ? 'The control API is off on this simulator (--no-control).'
-        : 'That is not the API key of a channel of this simulator. (유효하지 않은 API 키입니다.)',
+        : admin === undefined
+          ? 'That is not the API key of a channel of this simulator — or the simulator runs with --admin-key: enter that key too. (유효하지 않은 API 키입니다.)'
+          : 'That API key or admin key is not this simulator’s. (유효하지 않은 API 키 또는 관리자 키입니다.)',
     );
     return;
   }
   sessionStorage.setItem(KEY_STORE, key);
+  if (admin !== undefined) sessionStorage.setItem(ADMIN_STORE, admin);
   shell(api);
 }
 
@@ -225,7 +242,7 @@ function shell(api: Api): void {
       onclick: () => {
         stop();
         clearInterval(tick);
-        sessionStorage.removeItem(KEY_STORE);
+        forgetKeys();
         signInForm();
       },
     },

@@ -1,35 +1,28 @@
-/** The control API's records, as the console reads them (openapi/simulator.yaml). */
-export interface SimTicket {
-  ax_ticket_code: string;
-  channel_code: string;
-  ax_ticket_status: string;
+import type { components, operations } from '../../client/generated/simulator.ts';
+
+/**
+ * The control API's records, as openapi/simulator.yaml defines them: the types generated from it
+ * (`npm run generate`), so that a change to the spec shows up here as a type error, not as a blank cell.
+ */
+type Schemas = components['schemas'];
+/** The JSON of an operation's 200 answer. */
+type Answer<Id extends keyof operations> = operations[Id]['responses'] extends {
+  200: { content: { 'application/json': infer Body } };
 }
-export interface SimOrder {
-  ax_order_code: string;
-  channel_order_code: string;
-  family: string;
-  product_code: string;
-  option_code: string;
-  inventory_at: string;
-  quantity: number;
-  ax_order_status: string;
-  channel_order_status: string;
-  comment: string;
-  supplier_profile: string;
-  created_at: string;
-  tickets: SimTicket[];
-}
-export interface SimProduct {
-  product_code: string;
-  family: 'tour' | 'day-ticket';
-  title: string;
-  version: number;
-  supplier_profile: string;
-  registered_version: number | null;
-  in_latest_list: boolean;
-  contents: Record<string, string | string[]>;
-  options: Array<{ option_code: string; option_name: string; price: Record<string, string | number> }>;
-}
+  ? Body
+  : never;
+export type SimOrder = Schemas['SimOrder'];
+export type SimProduct = Schemas['SimProduct'];
+export type SimRefund = Schemas['SimRefund'];
+export type SimReview = Schemas['SimReview'];
+export type SimQuestion = Schemas['SimQuestion'];
+export type SimInventoryEntry = Schemas['SimInventoryEntry'];
+export type JournalEntry = Schemas['JournalEntry'];
+export type ActiveFaultRule = Schemas['ActiveFaultRule'];
+export type OrderStatus = Schemas['OrderStatus'];
+/** `GET /__sim/products/{product_code}/inventory`: every option with its entries. */
+export type InventoryCalendar = Answer<'getSimInventory'>;
+export type Clock = Answer<'getClock'>;
 
 export interface Panel {
   id: string;

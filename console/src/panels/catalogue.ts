@@ -44,6 +44,9 @@ export function catalogue(ctx: Ctx): Panel {
       value: String(p.contents.product_sub_title ?? ''),
     });
     const rows = p.options.map((o) => {
+      // The family decides the price's shape; the shape is what the type checker can see.
+      const ticket = 'currency' in o.price ? o.price : undefined;
+      const tour = 'currency' in o.price ? undefined : o.price;
       const name = h('input', { name: 'option-name', value: o.option_name });
       const prices =
         p.family === 'tour'
@@ -56,26 +59,26 @@ export function catalogue(ctx: Ctx): Panel {
                     type: 'number',
                     min: 0,
                     step: 'any',
-                    value: String(o.price[key] ?? 0),
+                    value: String(tour?.[key] ?? 0),
                   }),
                   label,
                 ] as const,
             )
-          : [['price', h('input', { name: 'price', value: String(o.price.price ?? '') }), 'Price'] as const];
-      return { o, name, prices };
+          : [['price', h('input', { name: 'price', value: ticket?.price ?? '' }), 'Price'] as const];
+      return { o, name, prices, ticket };
     });
     const added = h('input', { name: 'new-option', placeholder: '경로 / Senior' });
     fill(
       form,
       field('Sub-title (contents.product_sub_title)', subtitle),
-      rows.map(({ o, name, prices }) =>
+      rows.map(({ o, name, prices, ticket }) =>
         h(
           'fieldset',
           {},
           h('legend', {}, `Option ${short(o.option_code)}`),
           field('Option name', name),
           prices.map(([, input, label]) => field(label, input)),
-          p.family === 'day-ticket' ? h('small', {}, `currency ${o.price.currency}`) : null,
+          ticket ? h('small', {}, `currency ${ticket.currency}`) : null,
         ),
       ),
       field('New option name', added, 'optional: adds an option'),
@@ -86,11 +89,11 @@ export function catalogue(ctx: Ctx): Panel {
       const change = {
         contents: { product_sub_title: subtitle.value },
         prices: Object.fromEntries(
-          rows.map(({ o, prices }) => [
+          rows.map(({ o, prices, ticket }) => [
             o.option_code,
-            p.family === 'tour'
-              ? Object.fromEntries(prices.map(([key, input]) => [key, Number(input.value)]))
-              : { currency: o.price.currency, price: prices[0]![1].value.trim() },
+            ticket
+              ? { currency: ticket.currency, price: prices[0]![1].value.trim() }
+              : Object.fromEntries(prices.map(([key, input]) => [key, Number(input.value)])),
           ]),
         ),
         options: [

@@ -1,5 +1,5 @@
 import { field, fill, frame, h, when } from '../dom.ts';
-import type { Ctx, Panel } from '../types.ts';
+import type { Clock, Ctx, Panel } from '../types.ts';
 
 /** "90", "90s", "30m", "2h 30m", "1d": seconds, or undefined when it is not a duration. */
 export function parseDuration(text: string): number | undefined {
@@ -81,7 +81,7 @@ export function clock(ctx: Ctx): Panel {
     title: 'Clock',
     el,
     async refresh() {
-      const c = await ctx.api.get<{ now: string; offset_seconds: number }>('/__sim/clock');
+      const c = await ctx.api.get<Clock>('/__sim/clock');
       fill(now, when(c.now));
       fill(
         offset,

@@ -1,17 +1,5 @@
 import { field, fill, frame, h, json } from '../dom.ts';
-import type { Ctx, Panel } from '../types.ts';
-
-interface Rule {
-  id: string;
-  method?: string;
-  path: string;
-  status?: number;
-  body?: unknown;
-  delayMs?: number;
-  probability: number;
-  times?: number;
-  remaining: number | null;
-}
+import type { Ctx, Panel, ActiveFaultRule as Rule } from '../types.ts';
 
 /** A stored rule as it is sent back: PUT replaces the list, so kept rules keep their remaining count. */
 function asSent(rule: Rule): Record<string, unknown> {

@@ -1,22 +1,5 @@
 import { field, fill, frame, h } from '../dom.ts';
-import type { Ctx, Panel } from '../types.ts';
-
-interface Entry {
-  inventory_code: string;
-  date: string;
-  start_time: string | null;
-  day_of_week: string;
-  is_order: boolean;
-  max_quantity: number;
-  min_quantity: number;
-  remain_quantity: number;
-  ordered_quantity: number;
-}
-interface Calendar {
-  product_code: string;
-  family: string;
-  options: Array<{ option_code: string; option_name: string; entries: Entry[] }>;
-}
+import type { InventoryCalendar as Calendar, Ctx, SimInventoryEntry as Entry, Panel } from '../types.ts';
 
 const WEEK = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 

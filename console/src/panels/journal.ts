@@ -1,16 +1,6 @@
 import { curlOf, itemsOf } from '../api.ts';
 import { copy, field, fill, frame, h, json, when } from '../dom.ts';
-import type { Ctx, Panel } from '../types.ts';
-
-interface Entry {
-  at: string;
-  method: string;
-  path: string;
-  status: number;
-  request_body: unknown;
-  response_body: unknown;
-  duration_ms: number;
-}
+import type { Ctx, JournalEntry as Entry, Panel } from '../types.ts';
 
 /** "404", "4xx", "2" → does the status match; empty matches all. */
 export function statusMatches(filter: string, status: number): boolean {
@@ -56,6 +46,7 @@ export function journal(ctx: Ctx): Panel {
       location.origin + entry.path,
       ctx.api.key,
       entry.request_body ?? undefined,
+      ctx.api.adminFor(entry.path),
     );
     const copied = h('span', { role: 'status' });
     fill(

@@ -1,8 +1,8 @@
 import { itemsOf } from '../api.ts';
 import { field, fill, frame, h, short, when } from '../dom.ts';
-import type { Ctx, Panel, SimOrder } from '../types.ts';
+import type { Ctx, OrderStatus, Panel, SimOrder } from '../types.ts';
 
-const STATUSES = [
+const STATUSES: readonly OrderStatus[] = [
   'New',
   'Supplier pending',
   'Supplier confirm',
@@ -12,7 +12,7 @@ const STATUSES = [
 ];
 
 /** The supplier's order actions and the statuses each is allowed from (the control API's status table). */
-const ACTIONS: Array<{ label: string; action: string; from: string[] }> = [
+const ACTIONS: Array<{ label: string; action: string; from: OrderStatus[] }> = [
   { label: 'Confirm', action: 'confirm', from: ['New', 'Supplier pending'] },
   { label: 'Reject', action: 'reject', from: ['New', 'Supplier pending'] },
   { label: 'Pending', action: 'pending', from: ['New'] },

@@ -1,6 +1,12 @@
 import { itemsOf } from '../api.ts';
 import { fill, frame, h, short, when } from '../dom.ts';
-import type { Ctx, Panel } from '../types.ts';
+import type {
+  Ctx,
+  Panel,
+  SimQuestion as Question,
+  SimRefund as Refund,
+  SimReview as Review,
+} from '../types.ts';
 
 function table(head: string[], rows: HTMLTableRowElement[]): HTMLTableElement {
   return h(
@@ -17,17 +23,6 @@ function table(head: string[], rows: HTMLTableRowElement[]): HTMLTableElement {
     ),
     h('tbody', {}, rows),
   );
-}
-
-interface Question {
-  question_code: string;
-  family: string;
-  product_code: string;
-  title: string | null;
-  body: string | null;
-  is_public: boolean;
-  quested_at: string;
-  answer: { body: string; answered_at: string } | null;
 }
 
 export function questions(ctx: Ctx): Panel {
@@ -94,17 +89,6 @@ export function questions(ctx: Ctx): Panel {
   return panel;
 }
 
-interface Review {
-  review_code: string;
-  family: string;
-  product_code: string;
-  score_type: string;
-  score: number | null;
-  title: string | null;
-  body: string | null;
-  reviewed_at: string;
-}
-
 export function reviews(ctx: Ctx): Panel {
   const { el, body, note } = frame('Reviews');
   return {
@@ -133,19 +117,6 @@ export function reviews(ctx: Ctx): Panel {
       );
     },
   };
-}
-
-interface Refund {
-  ax_order_code: string;
-  ax_ticket_code: string;
-  family: string;
-  channel_refunded_price: string;
-  channel_canceled_at: string;
-  channel_policy: Record<string, string>;
-  expected_refund_percent: number;
-  expected_refund_amount: string;
-  matches_policy: boolean;
-  received_at: string;
 }
 
 const money = (s: string) => s.replace(/\.0+$/, '').replace(/(\.\d*?)0+$/, '$1');
