@@ -10,18 +10,19 @@ import {
   cancelTicket,
   createOrder,
   getOrder,
+} from './orders.ts';
+import { scheduleKey } from './schedule.ts';
+import {
   nextOrderStatus,
   nextTicketStatus,
   ORDER_ACTIONS,
   ORDER_TRANSITIONS,
   type OrderAction,
-  supplierActOnOrder,
-  supplierActOnTicket,
   TICKET_ACTIONS,
   TICKET_TRANSITIONS,
   type TicketAction,
-} from './orders.ts';
-import { scheduleKey } from './supplier.ts';
+} from './statuses.ts';
+import { supplierActOnOrder, supplierActOnTicket } from './supplier.ts';
 import {
   catchApiError as apiError,
   makeTestContext,
