@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { stateAfter } from './domain/changes.ts';
 import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
 import { apiError } from './domain/errors.ts';
 import { stateProblems } from './domain/state-schema.ts';
@@ -7,9 +8,12 @@ import { applyDue } from './domain/supplier.ts';
 import { CLOCK_LIMIT_MS, calendarDate } from './domain/time.ts';
 import {
   type Change,
+  type ChannelMeta,
   type ChannelState,
   COLLECTIONS,
   emptyState,
+  metaChange,
+  metaOf,
   type ScheduledAction,
 } from './domain/types.ts';
 import { stateDocumentStream } from './http/state-export.ts';
@@ -82,7 +86,7 @@ export class Sandboxes {
     for (const { code } of this.channels) {
       await this.store.open(code, () => this.freshState(code));
       const state = await this.store.transact(code, (tx) => tx.state);
-      const saved = state.meta.meta.catalogId;
+      const saved = metaOf(state).catalogId;
       if (saved !== this.catalog.catalog.id) {
         throw new Error(
           `${this.describe(code)} holds a sandbox built on catalogue "${saved}", but this simulator runs catalogue ` +
@@ -211,9 +215,10 @@ export class Sandboxes {
 
   /** Replaces the channel's world with an exported one (possibly another channel's export). */
   async importState(channel: string, document: unknown): Promise<void> {
-    const state = parseStateDocument(document, this.catalog.catalog.id);
-    state.meta.meta = { ...state.meta.meta, channel };
-    if (this.realNow() + state.meta.meta.clockOffsetMs >= CLOCK_LIMIT_MS) {
+    const parsed = parseStateDocument(document, this.catalog.catalog.id);
+    // The document may be another channel's export: it becomes this channel's.
+    const state = stateAfter(parsed, [metaChange({ ...metaOf(parsed), channel })]);
+    if (this.realNow() + metaOf(state).clockOffsetMs >= CLOCK_LIMIT_MS) {
       throw apiError('stateClockTooFar');
     }
     // Everything that can refuse the document has run: replace. No schedule is installed here — the
@@ -225,7 +230,8 @@ export class Sandboxes {
   }
 
   private context(channel: string, state: ChannelState): DomainContext {
-    return { state, catalog: this.catalog, now: this.realNow() + state.meta.meta.clockOffsetMs, channel };
+    const meta = metaOf(state);
+    return { state, meta, catalog: this.catalog, now: this.realNow() + meta.clockOffsetMs, channel };
   }
 
   private freshState(channel: string): ChannelState {
@@ -296,7 +302,8 @@ function parseStateDocument(document: unknown, catalogId: string): ChannelState 
       throw apiError('stateCollectionMissing', { name });
     }
   }
-  const meta = state.meta?.meta;
+  // Every collection is an object by now, `meta` too; its one record may still be missing.
+  const meta: ChannelMeta | undefined = metaOf(state as ChannelState);
   if (!meta || typeof meta.anchorDate !== 'string' || typeof meta.clockOffsetMs !== 'number') {
     throw apiError('stateMetaMalformed');
   }

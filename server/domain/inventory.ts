@@ -152,8 +152,8 @@ function minutesOf(time: string | null): number {
 }
 
 function anchorMs(ctx: DomainContext): number {
-  const ms = parseDate(ctx.state.meta.meta.anchorDate);
-  if (ms === null) throw new RangeError(`bad anchorDate: ${ctx.state.meta.meta.anchorDate}`);
+  const ms = parseDate(ctx.meta.anchorDate);
+  if (ms === null) throw new RangeError(`bad anchorDate: ${ctx.meta.anchorDate}`);
   return ms;
 }
 

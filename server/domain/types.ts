@@ -282,6 +282,20 @@ export type Change = {
   [C in CollectionName]: [C, string, ChannelState[C][keyof ChannelState[C]] | null];
 }[CollectionName];
 
+/**
+ * The channel's meta record. The state keeps it as the one record of a `meta` collection, so that every
+ * write — journal, snapshot, PostgreSQL, export — is the same `[collection, key, value]` triple
+ * (docs/decisions/009-sandbox-meta.md); code reads it through here, or as `ctx.meta`.
+ */
+export function metaOf(state: ChannelState): ChannelMeta {
+  return state.meta.meta;
+}
+
+/** The one change that writes the channel's meta. */
+export function metaChange(meta: ChannelMeta): Change {
+  return ['meta', 'meta', meta];
+}
+
 export function emptyState(meta: ChannelMeta): ChannelState {
   return {
     meta: { meta },

@@ -5,7 +5,14 @@ import { answerQuestion } from '../domain/feedback.ts';
 import type { SupplierOrderAction, SupplierTicketAction } from '../domain/statuses.ts';
 import { supplierActOnOrder, supplierActOnTicket } from '../domain/supplier.ts';
 import { CLOCK_LIMIT_MS, formatRfc3339 } from '../domain/time.ts';
-import type { ChannelState, Order, Question, Refund, Review } from '../domain/types.ts';
+import {
+  type ChannelState,
+  metaChange,
+  type Order,
+  type Question,
+  type Refund,
+  type Review,
+} from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
 import type { SharedFaults } from '../store/postgres/faults.ts';
 import type { FaultRule, FaultRules } from './faults.ts';
@@ -35,7 +42,7 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
   const clock = async (sim: Sandboxes, channel: string) => {
     const { now, offset } = await sim.read(channel, (ctx) => ({
       now: ctx.now,
-      offset: ctx.state.meta.meta.clockOffsetMs,
+      offset: ctx.meta.clockOffsetMs,
     }));
     return { body: { now: formatRfc3339(now), offset_seconds: offset / 1000 } };
   };
@@ -69,10 +76,10 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
           const most = Math.max(0, Math.floor((CLOCK_LIMIT_MS - ctx.now) / 1000) - 1);
           throw apiError('clockTooFar', { most });
         }
-        const meta = ctx.state.meta.meta;
+        const meta = ctx.meta;
         return {
           result: null,
-          changes: [['meta', 'meta', { ...meta, clockOffsetMs: meta.clockOffsetMs + seconds * 1000 }]],
+          changes: [metaChange({ ...meta, clockOffsetMs: meta.clockOffsetMs + seconds * 1000 })],
         };
       });
       // Reading the clock applies whatever the supplier had due by the new "now".
