@@ -667,11 +667,11 @@ export interface ItemAt {
   length: number;
 }
 
-type FieldOf<E> = E extends { field: string } ? unknown : { field: string };
+type FieldOf<E> = E extends { field: string } ? { field?: never } : { field: string };
 type LocationOf<E> = E extends { shape: 'detail' | 'nested' }
   ? E extends { shape: 'nested' }
-    ? FieldOf<E>
-    : unknown
+    ? FieldOf<E> & { item?: never }
+    : { field?: never; item?: never }
   : E extends { shape: 'item' }
     ? FieldOf<E> & { item: ItemAt }
     : E extends { shape: 'field' }
