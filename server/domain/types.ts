@@ -8,7 +8,7 @@
 
 export type Family = 'tour' | 'day-ticket';
 
-/** How the simulated supplier answers orders for a product (see server/domain/supplier.ts). */
+/** How the simulated supplier answers orders for a product (see server/domain/schedule.ts). */
 export type SupplierProfile = 'instant-confirm' | 'delayed-confirm' | 'always-reject' | 'manual';
 
 export const ORDER_STATUSES = [
@@ -217,7 +217,7 @@ export interface Question {
   answer: { body: string; answeredAt: string } | null;
 }
 
-/** A supplier action due at a virtual time (see server/domain/supplier.ts). */
+/** A supplier action due at a virtual time (see server/domain/schedule.ts). */
 export interface ScheduledAction {
   orderCode: string;
   /** Virtual epoch milliseconds at which the action is due. */
