@@ -123,6 +123,87 @@ export const CATALOGUE = {
     en: 'Expected a dictionary of items but got type "{type}".',
   },
 
+  // The schema validator's words for a value of the wrong type or size (server/http/validation.ts),
+  // DRF's where it has them.
+  notAnInteger: {
+    status: 400,
+    shape: 'field',
+    vendor: true,
+    ko: '유효한 정수(integer)를 넣어주세요.',
+    en: 'A valid integer is required.',
+  },
+  notABoolean: {
+    status: 400,
+    shape: 'field',
+    vendor: true,
+    ko: '"{value}"은 유효한 불리언(boolean)이 아닙니다.',
+    en: '"{value}" is not a valid boolean.',
+  },
+  notANumber: {
+    status: 400,
+    shape: 'field',
+    vendor: true,
+    ko: '유효한 숫자(number) 또는 숫자 문자열을 넣어주세요.',
+    en: 'A valid number or numeric string is required.',
+  },
+  notAString: {
+    status: 400,
+    shape: 'field',
+    ko: '유효한 문자열(string)이 아닙니다.',
+    en: 'expected {expected}, got {got}',
+  },
+  notAllowed: {
+    status: 400,
+    shape: 'field',
+    ko: '"{value}"이 유효하지 않은 선택(choice)입니다.',
+    en: 'allowed: {allowed}',
+  },
+  tooShort: {
+    status: 400,
+    shape: 'field',
+    vendor: true,
+    ko: '이 필드의 글자 수가 적어도 {limit} 이상인지 확인하십시오.',
+    en: 'Ensure this field has at least {limit} characters.',
+  },
+  tooLong: {
+    status: 400,
+    shape: 'field',
+    vendor: true,
+    ko: '이 필드의 글자 수가 {limit} 이하인지 확인하십시오.',
+    en: 'Ensure this field has no more than {limit} characters.',
+  },
+  belowMinimum: {
+    status: 400,
+    shape: 'field',
+    vendor: true,
+    ko: '이 값이 {limit}보다 크거나 같은지 확인하십시오.',
+    en: 'Ensure this value is greater than or equal to {limit}.',
+  },
+  aboveMaximum: {
+    status: 400,
+    shape: 'field',
+    vendor: true,
+    ko: '이 값이 {limit}보다 작거나 같은지 확인하십시오.',
+    en: 'Ensure this value is less than or equal to {limit}.',
+  },
+  tooFewItems: {
+    status: 400,
+    shape: 'field',
+    vendor: true,
+    ko: '이 리스트는 적어도 {limit}개의 항목을 가져야 합니다.',
+    en: 'Ensure this list has at least {limit} items.',
+  },
+  tooManyItems: {
+    status: 400,
+    shape: 'field',
+    vendor: true,
+    ko: '이 리스트는 최대 {limit}개의 항목을 가질 수 있습니다.',
+    en: 'Ensure this list has no more than {limit} items.',
+  },
+  badFormat: { status: 400, shape: 'field', ko: '형식에 맞지 않는 값입니다.', en: '{why}' },
+  unknownField: { status: 400, shape: 'field', ko: '알 수 없는 필드입니다.', en: 'unknown field' },
+  invalidBecause: { status: 400, shape: 'field', ko: '유효하지 않은 값입니다.', en: '{why}' },
+
   // -------------------------------------------------------------------------------------------------
   // The request as a whole
 
