@@ -171,6 +171,8 @@ function typeChecks(): void {
   apiError('lineQuantityInvalid', { quantity: 1 });
   // @ts-expect-error: a detail error has no placeholder to fill
   apiError('notFound', { field: 'x' });
+  // @ts-expect-error: a list of problems holds field errors only
+  new Problems().add('notFound');
   apiError('notFound');
   apiError('soldOut', { field: 'options', option: 'o', when: 'w', quantity: 1 });
 }

@@ -767,6 +767,9 @@ export type TextParams<C extends ErrorCode> = {
 /** What the thrower of `code` passes: a value for every placeholder, and where the error goes. */
 export type ErrorParams<C extends ErrorCode> = TextParams<C> & LocationOf<EntryOf<C>>;
 
+/** The errors about one field of the request (those a `Problems` list collects). */
+type FieldCode = { [C in ErrorCode]: EntryOf<C> extends { shape: 'field' } ? C : never }[ErrorCode];
+
 /** The parameters as an argument: optional when there is nothing to pass. */
 type Arg<P> = object extends P ? [params?: P] : [params: P];
 
@@ -844,7 +847,7 @@ export function apiError<C extends ErrorCode>(code: C, ...[params]: Arg<ErrorPar
 export class Problems {
   private readonly errors: Record<string, string[]> = {};
 
-  add<C extends ErrorCode>(code: C, ...[params]: Arg<TextParams<C> & FieldOf<EntryOf<C>>>): void {
+  add<C extends FieldCode>(code: C, ...[params]: Arg<TextParams<C> & FieldOf<EntryOf<C>>>): void {
     const entry: Entry = CATALOGUE[code];
     const values = (params ?? {}) as Record<string, unknown>;
     const field = entry.field ?? (values.field as string);
