@@ -7,6 +7,7 @@ import { DEFAULT_COUNTS, generateCatalog, loadCatalogFile } from '../fixtures/ca
 import { indexCatalog } from './domain/context.ts';
 import {
   ApiError,
+  apiError,
   denied,
   invalidJson,
   MESSAGES,
@@ -332,7 +333,7 @@ function toApiError(
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new ApiError(error.statusCode, { detail: error.message });
   }
-  return new ApiError(500, { detail: `${MESSAGES.unavailable} (${error.message})` });
+  return apiError('internal', { reason: error.message });
 }
 
 /**

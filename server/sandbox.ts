@@ -1,15 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { stateAfter } from './domain/changes.ts';
 import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
-import { fieldError } from './domain/errors.ts';
+import { apiError } from './domain/errors.ts';
 import { stateProblems } from './domain/state-schema.ts';
 import { applyDue } from './domain/supplier.ts';
 import { CLOCK_LIMIT_MS, calendarDate } from './domain/time.ts';
 import {
   type Change,
+  type ChannelMeta,
   type ChannelState,
   COLLECTIONS,
   emptyState,
+  metaChange,
+  metaOf,
   type ScheduledAction,
 } from './domain/types.ts';
 import { stateDocumentStream } from './http/state-export.ts';
@@ -82,7 +86,7 @@ export class Sandboxes {
     for (const { code } of this.channels) {
       await this.store.open(code, () => this.freshState(code));
       const state = await this.store.transact(code, (tx) => tx.state);
-      const saved = state.meta.meta.catalogId;
+      const saved = metaOf(state).catalogId;
       if (saved !== this.catalog.catalog.id) {
         throw new Error(
           `${this.describe(code)} holds a sandbox built on catalogue "${saved}", but this simulator runs catalogue ` +
@@ -211,13 +215,11 @@ export class Sandboxes {
 
   /** Replaces the channel's world with an exported one (possibly another channel's export). */
   async importState(channel: string, document: unknown): Promise<void> {
-    const state = parseStateDocument(document, this.catalog.catalog.id);
-    state.meta.meta = { ...state.meta.meta, channel };
-    if (this.realNow() + state.meta.meta.clockOffsetMs >= CLOCK_LIMIT_MS) {
-      throw fieldError(
-        'state',
-        '가상 시계가 9000-01-01T00:00:00Z를 넘습니다. (state.meta.meta.clockOffsetMs puts the virtual clock past 9000-01-01T00:00:00Z)',
-      );
+    const parsed = parseStateDocument(document, this.catalog.catalog.id);
+    // The document may be another channel's export: it becomes this channel's.
+    const state = stateAfter(parsed, [metaChange({ ...metaOf(parsed), channel })]);
+    if (this.realNow() + metaOf(state).clockOffsetMs >= CLOCK_LIMIT_MS) {
+      throw apiError('stateClockTooFar');
     }
     // Everything that can refuse the document has run: replace. No schedule is installed here — the
     // first transaction on the new state builds the index from it (scheduleOf), so whatever runs while
@@ -228,7 +230,8 @@ export class Sandboxes {
   }
 
   private context(channel: string, state: ChannelState): DomainContext {
-    return { state, catalog: this.catalog, now: this.realNow() + state.meta.meta.clockOffsetMs, channel };
+    const meta = metaOf(state);
+    return { state, meta, catalog: this.catalog, now: this.realNow() + meta.clockOffsetMs, channel };
   }
 
   private freshState(channel: string): ChannelState {
@@ -289,35 +292,27 @@ function digest(key: string): Buffer {
 function parseStateDocument(document: unknown, catalogId: string): ChannelState {
   const doc = document as { format?: unknown; state?: Partial<ChannelState> } | null;
   if (!doc || typeof doc !== 'object' || doc.format !== STATE_FORMAT) {
-    throw fieldError(
-      'format',
-      `"${STATE_FORMAT}" 형식이어야 합니다. (send a document exported by GET /__sim/state)`,
-    );
+    throw apiError('stateFormatWrong', { format: STATE_FORMAT });
   }
   const state = doc.state;
-  if (!state || typeof state !== 'object') throw fieldError('state', '이 필드는 필수 항목입니다.');
+  if (!state || typeof state !== 'object') throw apiError('required', { field: 'state' });
   for (const name of COLLECTIONS) {
     const records = state[name];
     if (!records || typeof records !== 'object' || Array.isArray(records)) {
-      throw fieldError('state', `state.${name} 객체가 없습니다. (state.${name} must be an object)`);
+      throw apiError('stateCollectionMissing', { name });
     }
   }
-  const meta = state.meta?.meta;
+  // Every collection is an object by now, `meta` too; its one record may still be missing.
+  const meta: ChannelMeta | undefined = metaOf(state as ChannelState);
   if (!meta || typeof meta.anchorDate !== 'string' || typeof meta.clockOffsetMs !== 'number') {
-    throw fieldError('state', 'state.meta.meta 가 올바르지 않습니다. (state.meta.meta is malformed)');
+    throw apiError('stateMetaMalformed');
   }
   if (meta.catalogId !== catalogId) {
-    throw fieldError(
-      'state',
-      `다른 카탈로그의 상태입니다. (this state was built on catalogue "${meta.catalogId}", the simulator runs "${catalogId}")`,
-    );
+    throw apiError('stateOtherCatalogue', { saved: meta.catalogId, running: catalogId });
   }
   const problems = stateProblems(state);
   if (problems.length > 0) {
-    throw fieldError(
-      'state',
-      `내보낸 상태의 형식이 아닙니다. (not a state exported by GET /__sim/state: ${problems.join('; ')})`,
-    );
+    throw apiError('stateNotExported', { problems: problems.join('; ') });
   }
   return structuredClone(state as ChannelState);
 }

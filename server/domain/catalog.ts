@@ -10,7 +10,7 @@
  * new code. Every code ever issued stays in `registrations`; `latestRegistration` points to the last one.
  */
 import { currentProduct, type DomainContext, type Outcome } from './context.ts';
-import { fieldErrors, invalidQuery, notFound } from './errors.ts';
+import { apiError, invalidQuery, notFound, Problems } from './errors.ts';
 import { stableHash, uuidFrom } from './ids.ts';
 import { fromUnits, parseMoney, toUnits } from './money.ts';
 import { formatRfc3339 } from './time.ts';
@@ -66,35 +66,25 @@ export function registerProduct(
   const product = getProduct(ctx, family, code);
   const data: unknown = input.mappingData;
   if (!isRecord(data)) {
-    throw fieldErrors({
-      mapping_data: [
-        '매핑 데이터는 객체여야 합니다. (mapping_data must be an object of option_code -> option name)',
-      ],
-    });
+    throw apiError('mappingNotAnObject');
   }
   const optionCodes = new Set(product.options.map((o) => o.code));
-  const messages: string[] = [];
+  const problems = new Problems();
   const mapping: Record<string, string> = {};
   const keyByName = new Map<string, string>();
   for (const [key, value] of Object.entries(data)) {
     if (!optionCodes.has(key)) {
-      messages.push(
-        `이 상품의 옵션이 아닌 option_code입니다. (not an option of product ${code} version ${product.version}: ${key}; use the option codes from the product detail API)`,
-      );
+      problems.add('mappingKeyUnknown', { product: code, version: product.version, key });
       continue;
     }
     if (typeof value !== 'string' || value.trim() === '') {
-      messages.push(
-        `옵션 이름은 비어 있지 않은 문자열이어야 합니다. (the option name for ${key} must be a non-empty string)`,
-      );
+      problems.add('mappingNameNotText', { key });
       continue;
     }
     const name = value.trim();
     const other = keyByName.get(name);
     if (other !== undefined) {
-      messages.push(
-        `같은 옵션 이름을 두 번 사용할 수 없습니다. (option names must be unique within a product; "${name}" is used for ${other} and ${key})`,
-      );
+      problems.add('mappingNameTwice', { name, other, key });
     } else {
       keyByName.set(name, key);
     }
@@ -102,11 +92,9 @@ export function registerProduct(
   }
   const missing = product.options.filter((o) => !Object.hasOwn(data, o.code)).map((o) => o.code);
   if (missing.length > 0) {
-    messages.push(
-      `모든 옵션이 매핑되어야 합니다. (every option of the product must be mapped; missing: ${missing.join(', ')})`,
-    );
+    problems.add('mappingIncomplete', { missing: missing.join(', ') });
   }
-  if (messages.length > 0) throw fieldErrors({ mapping_data: messages });
+  problems.throwIfAny();
 
   const body = {
     mappingData: mapping,
@@ -184,27 +172,27 @@ function priceText(v: unknown, decimals: number): string | null {
 function newTourPrice(
   base: TourPrice | DayTicketPrice,
   input: Record<string, unknown>,
-  errors: string[],
+  problems: Problems,
   code: string,
 ) {
   const price: TourPrice = isTourPrice(base)
     ? { ...base }
     : { unitUsd: '0.00', perPersonUsd: '0.00', unitKrw: '0.00', perPersonKrw: '0.00' };
   const keys = Object.keys(input);
-  if (keys.length === 0) errors.push(`가격 항목이 비어 있습니다. (empty price for option ${code})`);
+  if (keys.length === 0) problems.add('priceEmpty', { option: code });
   for (const key of keys) {
     const field = TOUR_PRICE_KEYS[key];
     if (field === undefined) {
-      errors.push(
-        `알 수 없는 가격 항목입니다. (unknown tour price key "${key}" for option ${code}; use ${Object.keys(TOUR_PRICE_KEYS).join(', ')})`,
-      );
+      problems.add('tourPriceKeyUnknown', {
+        key,
+        option: code,
+        keys: Object.keys(TOUR_PRICE_KEYS).join(', '),
+      });
       continue;
     }
     const text = priceText(input[key], 2);
     if (text === null) {
-      errors.push(
-        `가격은 소수점 2자리 이하의 0 이상 숫자여야 합니다. (${key} of option ${code} must be a non-negative number with at most 2 decimals)`,
-      );
+      problems.add('tourPriceInvalid', { key, option: code });
       continue;
     }
     price[field] = text;
@@ -215,40 +203,34 @@ function newTourPrice(
 function newDayTicketPrice(
   base: TourPrice | DayTicketPrice,
   input: Record<string, unknown>,
-  errors: string[],
+  problems: Problems,
   code: string,
 ): DayTicketPrice {
   const price: DayTicketPrice = isTourPrice(base) ? { currency: 'KRW', price: '0.00000' } : { ...base };
   const keys = Object.keys(input);
-  if (keys.length === 0) errors.push(`가격 항목이 비어 있습니다. (empty price for option ${code})`);
+  if (keys.length === 0) problems.add('priceEmpty', { option: code });
   for (const key of keys) {
     const value = input[key];
     if (key === 'currency') {
       if (value === 'KRW' || value === 'USD') price.currency = value;
-      else errors.push(`통화는 KRW 또는 USD여야 합니다. (currency of option ${code} must be "KRW" or "USD")`);
+      else problems.add('dayTicketCurrencyInvalid', { option: code });
     } else if (key === 'price') {
       const text = priceText(value, 5);
       if (text === null) {
-        errors.push(
-          `가격은 소수점 5자리 이하의 0 이상 숫자여야 합니다. (price of option ${code} must be a non-negative number or numeric string with at most 5 decimals)`,
-        );
+        problems.add('dayTicketPriceInvalid', { option: code });
       } else {
         price.price = text;
       }
     } else {
-      errors.push(
-        `알 수 없는 가격 항목입니다. (unknown day-ticket price key "${key}" for option ${code}; use currency, price)`,
-      );
+      problems.add('dayTicketPriceKeyUnknown', { key, option: code });
     }
   }
   return price;
 }
 
-function newOptions(current: Product, version: number, input: unknown, errors: string[]): ProductOption[] {
+function newOptions(current: Product, version: number, input: unknown, problems: Problems): ProductOption[] {
   if (!Array.isArray(input) || input.length === 0) {
-    errors.push(
-      '옵션이 하나 이상 있어야 합니다. (options must be a non-empty list of {optionCode?, optionName})',
-    );
+    problems.add('optionsEmpty');
     return current.options;
   }
   const byCode = new Map(current.options.map((o) => [o.code, o]));
@@ -258,35 +240,27 @@ function newOptions(current: Product, version: number, input: unknown, errors: s
   const result: ProductOption[] = [];
   input.forEach((item: unknown, index) => {
     if (!isRecord(item)) {
-      errors.push(
-        `옵션 ${index}번이 객체가 아닙니다. (options[${index}] must be an object {optionCode?, optionName})`,
-      );
+      problems.add('optionNotAnObject', { index });
       return;
     }
     const { optionCode, optionName } = item;
     if (typeof optionName !== 'string' || optionName.trim() === '') {
-      errors.push(
-        `옵션 이름은 비어 있지 않은 문자열이어야 합니다. (options[${index}].optionName must be a non-empty string)`,
-      );
+      problems.add('optionNameNotText', { index });
       return;
     }
     const name = optionName.trim();
     if (names.has(name)) {
-      errors.push(
-        `같은 옵션 이름을 두 번 사용할 수 없습니다. (option names must be unique; "${name}" is repeated)`,
-      );
+      problems.add('optionNameRepeated', { name });
     }
     names.add(name);
     if (optionCode !== undefined && optionCode !== null) {
       const existing = typeof optionCode === 'string' ? byCode.get(optionCode) : undefined;
       if (!existing) {
-        errors.push(
-          `이 상품의 옵션이 아닌 option_code입니다. (options[${index}].optionCode ${String(optionCode)} is not an option of product ${current.code}; omit it to add a new option)`,
-        );
+        problems.add('optionCodeUnknown', { index, code: String(optionCode), product: current.code });
         return;
       }
       if (codes.has(existing.code)) {
-        errors.push(`같은 옵션을 두 번 사용할 수 없습니다. (option ${existing.code} is listed twice)`);
+        problems.add('optionListedTwice', { option: existing.code });
         return;
       }
       codes.add(existing.code);
@@ -294,9 +268,7 @@ function newOptions(current: Product, version: number, input: unknown, errors: s
       return;
     }
     if (!template) {
-      errors.push(
-        `새 옵션의 가격과 인벤토리를 가져올 기존 옵션이 없습니다. (product ${current.code} has no option to copy)`,
-      );
+      problems.add('optionNothingToCopy', { product: current.code });
       return;
     }
     result.push({
@@ -318,45 +290,35 @@ export function publishVersion(ctx: DomainContext, code: string, input: PublishI
   const current = currentProduct(ctx, code);
   if (!current) throw notFound();
   const version = current.version + 1;
-  const errors: Record<string, string[]> = {};
-  const errorsOf = (field: string): string[] => {
-    errors[field] ??= [];
-    return errors[field];
-  };
+  const problems = new Problems();
 
   let options = current.options;
   if (input.options !== undefined) {
-    const optionErrors: string[] = [];
-    options = newOptions(current, version, input.options, optionErrors);
-    if (optionErrors.length > 0) errors.options = optionErrors;
+    options = newOptions(current, version, input.options, problems);
   }
 
   if (input.prices !== undefined) {
     const prices: unknown = input.prices;
     if (!isRecord(prices)) {
-      errorsOf('prices').push(
-        '가격은 option_code별 객체여야 합니다. (prices must be an object keyed by option code)',
-      );
+      problems.add('pricesNotAnObject');
     } else {
       const byCode = new Map(options.map((o, i) => [o.code, i]));
       options = [...options];
       for (const [optionCode, priceInput] of Object.entries(prices)) {
         const i = byCode.get(optionCode);
         if (i === undefined) {
-          errorsOf('prices').push(
-            `이 상품의 옵션이 아닌 option_code입니다. (prices: ${optionCode} is not an option of product ${code})`,
-          );
+          problems.add('priceOptionUnknown', { option: optionCode, product: code });
           continue;
         }
         if (!isRecord(priceInput)) {
-          errorsOf('prices').push(`가격은 객체여야 합니다. (prices.${optionCode} must be an object)`);
+          problems.add('priceNotAnObject', { option: optionCode });
           continue;
         }
         const option = options[i]!;
         const price =
           current.family === 'tour'
-            ? newTourPrice(option.price, priceInput, errorsOf('prices'), optionCode)
-            : newDayTicketPrice(option.price, priceInput, errorsOf('prices'), optionCode);
+            ? newTourPrice(option.price, priceInput, problems, optionCode)
+            : newDayTicketPrice(option.price, priceInput, problems, optionCode);
         options[i] = { ...option, price };
       }
     }
@@ -366,7 +328,7 @@ export function publishVersion(ctx: DomainContext, code: string, input: PublishI
   if (input.contents !== undefined) {
     const patch: unknown = input.contents;
     if (!isRecord(patch)) {
-      errorsOf('contents').push('contents는 객체여야 합니다. (contents must be an object)');
+      problems.add('contentsNotAnObject');
     } else {
       contents = { ...current.contents };
       for (const [key, value] of Object.entries(patch)) {
@@ -376,16 +338,13 @@ export function publishVersion(ctx: DomainContext, code: string, input: PublishI
         ) {
           contents[key] = typeof value === 'string' ? value : [...value];
         } else {
-          errorsOf('contents').push(
-            `contents 값은 문자열 또는 문자열 목록이어야 합니다. (contents.${key} must be a string or a list of strings)`,
-          );
+          problems.add('contentsValueInvalid', { key });
         }
       }
     }
   }
 
-  for (const [field, list] of Object.entries(errors)) if (list.length === 0) delete errors[field];
-  if (Object.keys(errors).length > 0) throw fieldErrors(errors);
+  problems.throwIfAny();
 
   const product: Product = { ...current, version, options, contents };
   return { result: product, changes: [['products', code, product]] };

@@ -1,4 +1,4 @@
-import type { Catalog, Change, ChannelState, Product } from './types.ts';
+import type { Catalog, Change, ChannelMeta, ChannelState, Product } from './types.ts';
 
 /**
  * What a domain function sees: the channel's state (read-only — changes are returned, never applied in
@@ -7,6 +7,8 @@ import type { Catalog, Change, ChannelState, Product } from './types.ts';
  */
 export interface DomainContext {
   readonly state: ChannelState;
+  /** The channel's meta record (`metaOf(state)`): its day zero, clock offset, catalogue. */
+  readonly meta: ChannelMeta;
   readonly catalog: CatalogIndex;
   /** Virtual epoch milliseconds (real clock + the channel's offset). */
   readonly now: number;

@@ -1,5 +1,5 @@
 import { currentProduct, type DomainContext, type Outcome } from './context.ts';
-import { fieldError, invalidChoice, MESSAGES, notFound } from './errors.ts';
+import { apiError, notFound, shown } from './errors.ts';
 import { stableHash, uuidFrom } from './ids.ts';
 import { formatRfc3339, parseApiDateTime } from './time.ts';
 import type { Family, Person, Product, Question, Review, ScoreType } from './types.ts';
@@ -73,11 +73,7 @@ function productOf(ctx: DomainContext, family: Family, productCode: string): Pro
 function checkOption(product: Product, optionCode: string | null | undefined): string | null {
   if (optionCode === undefined || optionCode === null) return null;
   if (!product.options.some((o) => o.code === optionCode)) {
-    throw fieldError(
-      'option_code',
-      `이 상품의 옵션 코드가 아닙니다. 상품 상세 조회의 options[].option_code를 보내거나 생략해 주세요. ` +
-        `("${optionCode}" is not an option of product ${product.code}; send one from the product detail, or omit it)`,
-    );
+    throw apiError('feedbackOptionUnknown', { optionCode, product: product.code });
   }
   return optionCode;
 }
@@ -85,11 +81,7 @@ function checkOption(product: Product, optionCode: string | null | undefined): s
 function parseWhen(value: string, field: string): string {
   const ms = typeof value === 'string' ? parseApiDateTime(value) : null;
   if (ms === null) {
-    throw fieldError(
-      field,
-      `날짜/시간 형식이 올바르지 않습니다. "YYYY-MM-DD hh:mm" 또는 RFC 3339(예: 2026-03-01T09:00:00Z)로 보내 주세요. ` +
-        `(${JSON.stringify(value)} is not a valid date-time; send "YYYY-MM-DD hh:mm" or RFC 3339)`,
-    );
+    throw apiError('feedbackDateTimeInvalid', { field, value: String(JSON.stringify(value)) });
   }
   return formatRfc3339(ms);
 }
@@ -102,20 +94,15 @@ function checkScore(family: Family, scoreType: ScoreType, score: number | null |
   const field = REVIEW_FIELDS[family].score;
   if (scoreType === 'NO_SCORE') {
     if (score === undefined || score === null) return null;
-    throw fieldError(
-      field,
-      `점수 유형이 NO_SCORE이면 점수를 보내지 않아야 합니다. (a ${scoreType} review must not carry a score; omit it or send null)`,
-    );
+    throw apiError('scoreNotAllowed', { field, scoreType });
   }
-  if (score === undefined || score === null) throw fieldError(field, MESSAGES.required);
+  if (score === undefined || score === null) throw apiError('required', { field });
   const [min, max] = family === 'tour' ? TOUR_SCORE_RANGES[scoreType] : DAY_TICKET_SCORE_RANGE;
   if (typeof score !== 'number' || !Number.isInteger(score) || score < min || score > max) {
-    const scale = family === 'tour' ? scoreType : '0–100으로 환산한 점수 (normalised 0–100)';
-    throw fieldError(
-      field,
-      `점수는 ${min} 이상 ${max} 이하의 정수여야 합니다 (${scale}). ` +
-        `(score must be an integer from ${min} to ${max} for ${family === 'tour' ? scoreType : 'day-ticket reviews'}, got ${JSON.stringify(score)})`,
-    );
+    const got = { field, min, max, score: String(JSON.stringify(score)) };
+    throw family === 'tour'
+      ? apiError('tourScoreOutOfRange', { ...got, scoreType })
+      : apiError('dayTicketScoreOutOfRange', got);
   }
   return score;
 }
@@ -134,7 +121,7 @@ export function createReview(
   const product = productOf(ctx, family, productCode);
   const fields = REVIEW_FIELDS[family];
   const scoreType = normaliseScoreType(input.scoreType);
-  if (!scoreType) throw fieldError(fields.scoreType, invalidChoice(input.scoreType));
+  if (!scoreType) throw apiError('invalidChoice', { field: fields.scoreType, value: shown(input.scoreType) });
   const score = checkScore(family, scoreType, input.score);
   const reviewedAt = parseWhen(input.reviewedAt, 'reviewed_at');
   const title = input.title ?? null;
@@ -146,13 +133,13 @@ export function createReview(
   let reviewer: Person | null = null;
   if (family === 'tour') {
     const tour = input as TourReviewInput;
-    if (isBlank(tour.reviewCode)) throw fieldError('review_code', MESSAGES.required);
-    if (isBlank(tour.title)) throw fieldError('title', MESSAGES.required);
+    if (isBlank(tour.reviewCode)) throw apiError('required', { field: 'review_code' });
+    if (isBlank(tour.title)) throw apiError('required', { field: 'title' });
     optionCode = checkOption(product, tour.optionCode);
     reviewCode = tour.reviewCode;
   } else {
     const day = input as DayTicketReviewInput;
-    if (isBlank(day.body)) throw fieldError('body', MESSAGES.required);
+    if (isBlank(day.body)) throw apiError('required', { field: 'body' });
     channelOrderCode = day.channelOrderCode ?? null;
     reviewer = day.reviewer ?? null;
     reviewCode = uuidFrom('review', ctx.channel, productCode, stableHash(input));
@@ -179,11 +166,7 @@ export function createReview(
     if (stableHash({ ...existing, receivedAt: '' }) === stableHash({ ...review, receivedAt: '' })) {
       return { result: existing, changes: [] };
     }
-    throw fieldError(
-      'review_code',
-      '이미 다른 내용으로 등록된 리뷰 코드입니다. 새 리뷰에는 새 review_code를 사용해 주세요. ' +
-        `(review_code "${reviewCode}" was already used for this product with different content; use a new review_code)`,
-    );
+    throw apiError('reviewCodeReused', { code: reviewCode });
   }
   return { result: review, changes: [['reviews', id, review]] };
 }
@@ -209,16 +192,12 @@ export function createQuestion(
   input: QuestionInput,
 ): Outcome<Question> {
   const product = productOf(ctx, family, productCode);
-  if (input.body === null) throw fieldError('body', MESSAGES.notNull);
-  if (input.title === null) throw fieldError('title', MESSAGES.notNull);
-  if (isBlank(input.title) && isBlank(input.body)) throw fieldError('body', MESSAGES.required);
-  if (isBlank(input.questionCode)) throw fieldError('question_code', MESSAGES.required);
+  if (input.body === null) throw apiError('notNull', { field: 'body' });
+  if (input.title === null) throw apiError('notNull', { field: 'title' });
+  if (isBlank(input.title) && isBlank(input.body)) throw apiError('required', { field: 'body' });
+  if (isBlank(input.questionCode)) throw apiError('required', { field: 'question_code' });
   if (ctx.state.questions[input.questionCode]) {
-    throw fieldError(
-      'question_code',
-      '이미 사용된 question_code입니다. 질문마다 새 코드(UUID4 권장)를 사용해 주세요. ' +
-        `(question_code "${input.questionCode}" was already used in this channel; use a new one per question, UUID4 recommended)`,
-    );
+    throw apiError('questionCodeReused', { code: input.questionCode });
   }
   const optionCode = checkOption(product, input.optionCode);
   const questedAt = parseWhen(input.questedAt, 'quested_at');
@@ -253,7 +232,7 @@ export function getAnswer(
 export function answerQuestion(ctx: DomainContext, questionCode: string, body: string): Outcome<Question> {
   const question = ctx.state.questions[questionCode];
   if (!question) throw notFound();
-  if (typeof body !== 'string' || body.trim() === '') throw fieldError('body', MESSAGES.required);
+  if (typeof body !== 'string' || body.trim() === '') throw apiError('required', { field: 'body' });
   const answered: Question = { ...question, answer: { body, answeredAt: formatRfc3339(ctx.now) } };
   return { result: answered, changes: [['questions', questionCode, answered]] };
 }

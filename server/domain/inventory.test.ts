@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stateAfter } from './changes.ts';
 import type { DomainContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import {
@@ -31,6 +32,7 @@ import {
 } from './testing.ts';
 import { addDays } from './time.ts';
 import type { Product } from './types.ts';
+import { metaChange } from './types.ts';
 
 function product(ctx: DomainContext, code: string): Product {
   return ctx.catalog.byCode.get(code)!;
@@ -163,7 +165,7 @@ describe('listEntries', () => {
     const base = makeTestContext();
     const anchorDate = '2026-12-31';
     const moved = makeTestContext({
-      state: { ...base.state, meta: { meta: { ...base.state.meta.meta, anchorDate } } },
+      state: stateAfter(base.state, [metaChange({ ...base.meta, anchorDate })]),
       now: Date.parse('2026-12-31T00:00:00Z'),
     });
     const list = listEntries(moved, tour, tour.options[0]!);

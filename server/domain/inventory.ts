@@ -18,7 +18,7 @@
  */
 
 import type { DomainContext } from './context.ts';
-import { fieldError } from './errors.ts';
+import { type ApiError, apiError, type ItemAt } from './errors.ts';
 import { uuidFrom } from './ids.ts';
 import {
   calendarClock,
@@ -152,8 +152,8 @@ function minutesOf(time: string | null): number {
 }
 
 function anchorMs(ctx: DomainContext): number {
-  const ms = parseDate(ctx.state.meta.meta.anchorDate);
-  if (ms === null) throw new RangeError(`bad anchorDate: ${ctx.state.meta.meta.anchorDate}`);
+  const ms = parseDate(ctx.meta.anchorDate);
+  if (ms === null) throw new RangeError(`bad anchorDate: ${ctx.meta.anchorDate}`);
   return ms;
 }
 
@@ -353,42 +353,45 @@ export function findEntry(
   return makeEntry(ctx, product, option, day, times, slot, anchor);
 }
 
-function describe(entry: InventoryEntry): string {
-  return `option ${entry.optionCode}, ${entry.date}${entry.startTime === null ? '' : ` ${entry.startTime}`}`;
+/**
+ * Where a refusal to reserve goes: a field of the request (`{"options": ["<why>"]}` by default), or a
+ * field of one element of a list (an order line's non_field_errors).
+ */
+export interface RefuseAt {
+  field: string;
+  item?: ItemAt;
 }
 
-/** Why `quantity` units of `entry` cannot be ordered, or undefined when they can. */
-export function inventoryProblem(entry: InventoryEntry, quantity: number): string | undefined {
-  if (!Number.isSafeInteger(quantity) || quantity < 1) {
-    return `주문 수량은 1 이상의 정수여야 합니다. (quantity must be a positive integer; got ${quantity} for ${describe(entry)})`;
-  }
-  if (!entry.isOrder) {
-    return entry.startTime === null
-      ? `판매하지 않는 날짜입니다. (not on sale on this date: ${describe(entry)}; the inventory lists it with remain_quantity 0 — choose another date from the inventory API)`
-      : `판매 중이 아닌 인벤토리입니다. (inventory not on sale: ${describe(entry)}; is_order is false — choose another date or time from the inventory API)`;
-  }
-  if (entry.remain === 0) {
-    return `매진된 인벤토리입니다. (sold out: ${describe(entry)}, remain 0, quantity ${quantity}; choose another date or time from the inventory API)`;
-  }
-  if (entry.remain < quantity) {
-    return `남은 수량이 부족합니다. (not enough inventory: ${describe(entry)}, remain ${entry.remain}, quantity ${quantity}; order at most ${entry.remain})`;
-  }
+const ON_OPTIONS: RefuseAt = { field: 'options' };
+
+/** Why `quantity` units of `entry` cannot be ordered (the 400, placed `at`), or undefined when they can. */
+export function inventoryProblem(
+  entry: InventoryEntry,
+  quantity: number,
+  at: RefuseAt = ON_OPTIONS,
+): ApiError | undefined {
+  const where = {
+    ...at,
+    option: entry.optionCode,
+    when: entry.startTime === null ? entry.date : `${entry.date} ${entry.startTime}`,
+    quantity,
+  };
+  if (!Number.isSafeInteger(quantity) || quantity < 1) return apiError('stockQuantityInvalid', where);
+  if (!entry.isOrder) return apiError(entry.startTime === null ? 'notOnSaleDate' : 'notOnSale', where);
+  if (entry.remain === 0) return apiError('soldOut', where);
+  if (entry.remain < quantity) return apiError('notEnoughStock', { ...where, remain: entry.remain });
   return undefined;
 }
 
-/** The 400 for an entry that cannot be ordered: `{"options": ["<why>"]}` unless the caller says where. */
-type Refuse = (message: string) => Error;
-const refuseOnOptions: Refuse = (message) => fieldError('options', message);
-
-/** Reserve `quantity` units of one entry: the stock write, or a 400 when it cannot be ordered. */
+/** Reserve `quantity` units of one entry: the stock write, or a 400 (placed `at`) when it cannot be ordered. */
 export function reserve(
   ctx: DomainContext,
   entry: InventoryEntry,
   quantity: number,
-  refuse: Refuse = refuseOnOptions,
+  at: RefuseAt = ON_OPTIONS,
 ): Change {
-  const problem = inventoryProblem(entry, quantity);
-  if (problem !== undefined) throw refuse(problem);
+  const problem = inventoryProblem(entry, quantity, at);
+  if (problem !== undefined) throw problem;
   return ['stock', entry.code, (ctx.state.stock[entry.code] ?? 0) + quantity];
 }
 
@@ -399,16 +402,16 @@ export function reserve(
  */
 export function reserveMany(
   ctx: DomainContext,
-  lines: ReadonlyArray<{ entry: InventoryEntry; quantity: number; refuse?: Refuse }>,
+  lines: ReadonlyArray<{ entry: InventoryEntry; quantity: number; at?: RefuseAt }>,
 ): Change[] {
-  const totals = new Map<string, { entry: InventoryEntry; quantity: number; refuse?: Refuse }>();
-  for (const { entry, quantity, refuse } of lines) {
-    if (!Number.isSafeInteger(quantity) || quantity < 1) reserve(ctx, entry, quantity, refuse);
+  const totals = new Map<string, { entry: InventoryEntry; quantity: number; at?: RefuseAt }>();
+  for (const { entry, quantity, at } of lines) {
+    if (!Number.isSafeInteger(quantity) || quantity < 1) reserve(ctx, entry, quantity, at);
     const seen = totals.get(entry.code);
     if (seen) seen.quantity += quantity;
-    else totals.set(entry.code, { entry, quantity, refuse });
+    else totals.set(entry.code, { entry, quantity, at });
   }
-  return [...totals.values()].map(({ entry, quantity, refuse }) => reserve(ctx, entry, quantity, refuse));
+  return [...totals.values()].map(({ entry, quantity, at }) => reserve(ctx, entry, quantity, at));
 }
 
 /** Give back `quantity` units of an inventory (cancel): the stock write, never below 0. */

@@ -1,5 +1,5 @@
 import type { DomainContext, Outcome } from './context.ts';
-import { fieldError, notFound } from './errors.ts';
+import { apiError, notFound } from './errors.ts';
 import { uuidFrom } from './ids.ts';
 import { compareMoney, parseMoney, percentOf } from './money.ts';
 import { getOrder } from './orders.ts';
@@ -23,14 +23,6 @@ interface Bracket {
   days: number;
 }
 
-function invalidPolicy(field: string, why: string, whyEn: string): never {
-  throw fieldError(
-    field,
-    `환불 정책이 올바르지 않습니다: ${why}. {"환불 비율(%)": "이용일 며칠 전"} 형식으로 보내 주세요. 예: {"0": "1", "50": "3", "100": "7"} ` +
-      `(invalid refund policy: ${whyEn}; send {"<percent 0-100>": "<days before the use date>"}, e.g. {"0": "1", "50": "3", "100": "7"})`,
-  );
-}
-
 function integerText(v: unknown): string | undefined {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
   if (typeof v === 'string' && INTEGER.test(v.trim())) return v.trim();
@@ -40,32 +32,28 @@ function integerText(v: unknown): string | undefined {
 /** Validated brackets of a policy, sorted by day threshold. 400 naming `field` when invalid. */
 export function parsePolicy(policy: unknown, field = 'channel_policy'): Bracket[] {
   if (!policy || typeof policy !== 'object' || Array.isArray(policy)) {
-    invalidPolicy(field, '객체가 아닙니다', 'not an object');
+    throw apiError('policyNotAnObject', { field });
   }
   const entries = Object.entries(policy as Record<string, unknown>);
-  if (entries.length === 0) invalidPolicy(field, '비어 있습니다', 'it is empty');
+  if (entries.length === 0) throw apiError('policyEmpty', { field });
   const brackets: Bracket[] = [];
   const seenDays = new Set<number>();
   for (const [key, value] of entries) {
     const percentText = integerText(key);
     const daysText = integerText(value);
     if (percentText === undefined) {
-      invalidPolicy(field, `비율 "${key}"이(가) 정수가 아닙니다`, `percent key "${key}" is not an integer`);
+      throw apiError('policyPercentNotInteger', { field, key });
     }
     const percent = Number(percentText);
     if (percent > 100) {
-      invalidPolicy(field, `비율 ${percent}%가 100%를 넘습니다`, `percent ${percent} is greater than 100`);
+      throw apiError('policyPercentOver100', { field, percent });
     }
     if (daysText === undefined) {
-      invalidPolicy(
-        field,
-        `"${key}"의 일수 ${JSON.stringify(value)}이(가) 0 이상의 정수가 아닙니다`,
-        `day count ${JSON.stringify(value)} of "${key}" is not a non-negative integer`,
-      );
+      throw apiError('policyDaysNotInteger', { field, key, days: String(JSON.stringify(value)) });
     }
     const days = Number(daysText);
     if (seenDays.has(days)) {
-      invalidPolicy(field, `${days}일 기준이 두 번 있습니다`, `the ${days}-day threshold appears twice`);
+      throw apiError('policyThresholdTwice', { field, days });
     }
     seenDays.add(days);
     brackets.push({ percent, days });
@@ -104,11 +92,7 @@ const CANCELED_TICKET_STATUSES: readonly TicketStatus[] = ['Traveler canceled', 
 function parseDateField(value: string, field: string): number {
   const ms = typeof value === 'string' ? parseApiDateTime(value) : null;
   if (ms === null) {
-    throw fieldError(
-      field,
-      `날짜/시간 형식이 올바르지 않습니다. RFC 3339 UTC(예: 2026-03-01T09:00:00Z) 또는 "YYYY-MM-DD hh:mm:ss"로 보내 주세요. ` +
-        `(${JSON.stringify(value)} is not a valid date-time; send RFC 3339 UTC or "YYYY-MM-DD hh:mm:ss")`,
-    );
+    throw apiError('refundDateTimeInvalid', { field, value: String(JSON.stringify(value)) });
   }
   return ms;
 }
@@ -131,11 +115,10 @@ export function recordRefund(
 
   const price = parseMoney(input.price);
   if (price === null) {
-    throw fieldError(
-      input.fields.price,
-      `금액 형식이 올바르지 않습니다. 소수점 5자리까지의 숫자 문자열로 보내 주세요. 예: "5000" ` +
-        `(${JSON.stringify(input.price)} is not an amount; send a decimal string with at most 5 decimals, e.g. "5000")`,
-    );
+    throw apiError('refundAmountInvalid', {
+      field: input.fields.price,
+      value: String(JSON.stringify(input.price)),
+    });
   }
   const canceledAtMs = parseDateField(input.canceledAt, input.fields.canceledAt);
   const refundedAtMs = parseDateField(input.refundedAt, input.fields.refundedAt);
@@ -144,11 +127,7 @@ export function recordRefund(
   const percent = expectedRefundPercent(input.policy, inventoryAtMs, canceledAtMs, input.fields.policy);
 
   if (!CANCELED_TICKET_STATUSES.includes(ticket.status)) {
-    throw fieldError(
-      'ax_ticket_status',
-      `티켓이 취소되지 않았습니다. 먼저 티켓(또는 주문) 취소를 동기화한 뒤 환불을 보내 주세요. ` +
-        `(the ticket must be cancelled before a refund is synced; current status: ${ticket.status})`,
-    );
+    throw apiError('ticketNotCancelled', { status: ticket.status });
   }
 
   let n = 0;

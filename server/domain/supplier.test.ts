@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { compactChanges } from './changes.ts';
 import { currentProduct, type DomainContext } from './context.ts';
 import { findEntry } from './inventory.ts';
 import { type CreateOrderInput, cancelOrder, createOrder } from './orders.ts';
-import { applyDue, compactChanges, dueActions, scheduleFor, scheduleKey } from './supplier.ts';
+import { dueActions, scheduleFor, scheduleKey } from './schedule.ts';
+import { applyDue } from './supplier.ts';
 import {
   makeTestContext,
   TEST_NOW,

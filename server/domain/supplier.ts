@@ -1,85 +1,73 @@
-import type { DomainContext } from './context.ts';
-import { applyCheckIn, applySupplierAction } from './orders.ts';
-import type { Change, ChannelState, Order, ScheduledAction, SupplierProfile } from './types.ts';
+import { compactChanges, StateDraft } from './changes.ts';
+import type { DomainContext, Outcome } from './context.ts';
+import { apiError, notFound, shown } from './errors.ts';
+import { release } from './inventory.ts';
+import { cancelNewTickets, findTicket, replaceTicket } from './orders.ts';
+import { scheduleKey, staleScheduleChanges } from './schedule.ts';
+import {
+  nextOrderStatus,
+  nextTicketStatus,
+  ORDER_STATUS_LABELS,
+  SUPPLIER_ORDER_ACTIONS,
+  SUPPLIER_TICKET_ACTIONS,
+  type SupplierOrderAction,
+  type SupplierTicketAction,
+} from './statuses.ts';
+import { formatRfc3339 } from './time.ts';
+import type { Change, Order, ScheduledAction, Ticket } from './types.ts';
 
 /**
- * The simulated supplier: what each profile does to a new order, on the channel's virtual clock.
- *
- * | profile           | schedule (from the order's creation)          |
- * |-------------------|-----------------------------------------------|
- * | `instant-confirm` | confirm at +0                                 |
- * | `delayed-confirm` | pending at +60 s, confirm at +30 min          |
- * | `always-reject`   | reject at +5 min                              |
- * | `manual`          | nothing (the control API acts instead)        |
- *
- * Every profile but `manual` also checks the travelers in: once an order's use time has passed (a
- * tour's date and start time, the end of a day-ticket's date, on the Korean calendar), the New tickets
- * of a confirmed order become `Used` — so what the status tables refuse after use can be tested by
- * moving the clock. An order that is not confirmed by then is left as it is.
- *
- * Scheduled actions live in `state.schedule` keyed by `scheduleKey`. They are applied lazily, by
- * `applyDue`, whenever the store sees that some are due; an action that is no longer valid for the
- * order's status by then (the channel cancelled first) is dropped.
+ * What the simulated supplier does to orders and tickets: confirm, mark pending, reject, cancel
+ * unavoidably, check the travelers in — asked through the control API, or fallen due on the virtual
+ * clock (schedule.ts says when).
  */
 
-export type ScheduledKind = ScheduledAction['action'];
-
-/** Order in which actions due at the same instant are applied. */
-export const SCHEDULED_ACTIONS: readonly ScheduledKind[] = ['pending', 'confirm', 'reject', 'use'];
-
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-
-export const PROFILE_SCHEDULES: Record<
-  SupplierProfile,
-  ReadonlyArray<{ action: Exclude<ScheduledKind, 'use'>; afterMs: number }>
-> = {
-  'instant-confirm': [{ action: 'confirm', afterMs: 0 }],
-  'delayed-confirm': [
-    { action: 'pending', afterMs: 60 * SECOND },
-    { action: 'confirm', afterMs: 30 * MINUTE },
-  ],
-  'always-reject': [{ action: 'reject', afterMs: 5 * MINUTE }],
-  manual: [],
-};
-
-export function scheduleKey(orderCode: string, action: ScheduledKind): string {
-  return `${orderCode}:${action}`;
-}
-
-/** The actions a supplier with `profile` will take on an order created at `createdAtMs`. */
-export function scheduleFor(
-  profile: SupplierProfile,
-  orderCode: string,
-  createdAtMs: number,
-): ScheduledAction[] {
-  return PROFILE_SCHEDULES[profile].map(({ action, afterMs }) => ({
-    orderCode,
-    at: createdAtMs + afterMs,
-    action,
-  }));
-}
-
-/** The supplier's check-in of an order whose use time is `useAtMs`: none for the `manual` profile. */
-export function checkInFor(profile: SupplierProfile, orderCode: string, useAtMs: number): ScheduledAction[] {
-  return profile === 'manual' ? [] : [{ orderCode, at: useAtMs, action: 'use' }];
-}
-
-/** Sort order of scheduled actions: time, then order code, then pending < confirm < reject. */
-export function compareScheduled(a: ScheduledAction, b: ScheduledAction): number {
-  if (a.at !== b.at) return a.at - b.at;
-  if (a.orderCode !== b.orderCode) return a.orderCode < b.orderCode ? -1 : 1;
-  return SCHEDULED_ACTIONS.indexOf(a.action) - SCHEDULED_ACTIONS.indexOf(b.action);
+/**
+ * The one implementation of a supplier's order action: the transition, its default comment (the vendor's
+ * Korean label), New tickets → Supplier canceled with their stock released for reject and unavoidable
+ * cancel, and the order's schedule entries that no longer apply deleted. `undefined` when the status
+ * machine refuses. `at` stamps updatedAt (the control API's now, or a scheduled action's due time).
+ */
+export function applySupplierAction(
+  ctx: DomainContext,
+  order: Order,
+  action: SupplierOrderAction,
+  at: number,
+  comment?: string,
+): { order: Order; changes: Change[] } | undefined {
+  const next = nextOrderStatus(order.status, `supplier:${action}`);
+  if (!next) return undefined;
+  const stamp = formatRfc3339(at);
+  const cancels = action === 'reject' || action === 'unavoidable-cancel';
+  const { tickets, changes } = cancels
+    ? cancelNewTickets(ctx, order, 'supplier:cancel', stamp)
+    : { tickets: order.tickets, changes: [] };
+  const updated: Order = {
+    ...order,
+    status: next,
+    comment: comment?.trim() ? comment : ORDER_STATUS_LABELS[next],
+    tickets,
+    updatedAt: stamp,
+  };
+  return {
+    order: updated,
+    changes: [['orders', order.code, updated], ...changes, ...staleScheduleChanges(ctx.state, updated)],
+  };
 }
 
 /**
- * Every scheduled action due at or before `now`, in application order. A naive scan of
- * `state.schedule`: the reference implementation for the store's faster index.
+ * The supplier's check-in, due at `at`: every New ticket of a confirmed order becomes Used (it keeps its
+ * stock). `undefined` when there is nothing to check in (not confirmed, no New ticket).
  */
-export function dueActions(state: ChannelState, now: number): ScheduledAction[] {
-  return Object.values(state.schedule)
-    .filter((a) => a.at <= now)
-    .sort(compareScheduled);
+export function applyCheckIn(order: Order, at: number): { order: Order; changes: Change[] } | undefined {
+  if (order.status !== 'Supplier confirm' || !order.tickets.some((t) => t.status === 'New')) return undefined;
+  const stamp = formatRfc3339(at);
+  const tickets = order.tickets.map((t) => {
+    const next = nextTicketStatus(t.status, 'supplier:use');
+    return next ? { ...t, status: next, updatedAt: stamp } : t;
+  });
+  const updated: Order = { ...order, tickets, updatedAt: stamp };
+  return { order: updated, changes: [['orders', order.code, updated]] };
 }
 
 /**
@@ -90,37 +78,68 @@ export function dueActions(state: ChannelState, now: number): ScheduledAction[] 
  */
 export function applyDue(ctx: DomainContext, actions: readonly ScheduledAction[]): Change[] {
   const orders = new Map<string, Order>();
-  let stock: Record<string, number> | undefined;
+  // The stock the next action releases from is the one the previous ones left. Only stock is written
+  // into the draft: orders are followed in `orders`, so that a large orders collection is never copied.
+  let draft: StateDraft | undefined;
   const changes: Change[] = [];
   for (const due of actions) {
     changes.push(['schedule', scheduleKey(due.orderCode, due.action), null]);
     const order = orders.get(due.orderCode) ?? ctx.state.orders[due.orderCode];
     if (!order) continue;
-    const working: DomainContext = stock ? { ...ctx, state: { ...ctx.state, stock } } : ctx;
+    const working: DomainContext = draft ? { ...ctx, state: draft.state } : ctx;
     const applied =
       due.action === 'use'
         ? applyCheckIn(order, due.at)
         : applySupplierAction(working, order, due.action, due.at);
     if (!applied) continue;
     orders.set(order.code, applied.order);
-    for (const change of applied.changes) {
-      if (change[0] !== 'stock') continue;
-      stock ??= { ...ctx.state.stock };
-      if (change[2] === null) delete stock[change[1]];
-      else stock[change[1]] = change[2];
+    const stock = applied.changes.filter((change) => change[0] === 'stock');
+    if (stock.length > 0) {
+      draft ??= new StateDraft(ctx.state);
+      draft.write(stock);
     }
     changes.push(...applied.changes);
   }
   return compactChanges(changes);
 }
 
-/** Keeps only the last write per (collection, key), in the order of those last writes. */
-export function compactChanges(changes: readonly Change[]): Change[] {
-  const last = new Map<string, Change>();
-  for (const change of changes) {
-    const id = `${change[0]}\u0000${change[1]}`;
-    last.delete(id);
-    last.set(id, change);
+/** Control API: the supplier acts on an order now. 404 unknown order; 400 `action` when refused. */
+export function supplierActOnOrder(
+  ctx: DomainContext,
+  code: string,
+  action: SupplierOrderAction,
+  comment?: string,
+): Outcome<Order> {
+  const order = ctx.state.orders[code];
+  if (!order) throw notFound();
+  if (!SUPPLIER_ORDER_ACTIONS.includes(action)) {
+    throw apiError('invalidChoice', { field: 'action', value: shown(action) });
   }
-  return [...last.values()];
+  const applied = applySupplierAction(ctx, order, action, ctx.now, comment);
+  if (!applied) throw apiError('supplierCannotActOnOrder', { status: order.status, action });
+  return { result: applied.order, changes: applied.changes };
+}
+
+/** Control API: the supplier marks a New ticket used, or cancels it (releasing its unit of stock). */
+export function supplierActOnTicket(
+  ctx: DomainContext,
+  orderCode: string,
+  ticketCode: string,
+  action: SupplierTicketAction,
+): Outcome<{ order: Order; ticket: Ticket }> {
+  const order = ctx.state.orders[orderCode];
+  if (!order) throw notFound();
+  const ticket = findTicket(order, ticketCode);
+  const ticketAction = Object.hasOwn(SUPPLIER_TICKET_ACTIONS, action)
+    ? SUPPLIER_TICKET_ACTIONS[action]
+    : undefined;
+  if (!ticketAction) throw apiError('invalidChoice', { field: 'action', value: shown(action) });
+  const next = nextTicketStatus(ticket.status, ticketAction);
+  if (!next) throw apiError('supplierCannotActOnTicket', { status: ticket.status, action });
+  const stamp = formatRfc3339(ctx.now);
+  const updatedTicket: Ticket = { ...ticket, status: next, updatedAt: stamp };
+  const updated: Order = { ...order, tickets: replaceTicket(order, updatedTicket), updatedAt: stamp };
+  const changes: Change[] = [['orders', orderCode, updated]];
+  if (action === 'cancel') changes.push(release(ctx, order.inventoryCode, 1));
+  return { result: { order: updated, ticket: updatedTicket }, changes };
 }

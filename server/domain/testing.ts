@@ -1,7 +1,7 @@
 /**
  * Test helpers for domain modules: a tiny hand-written catalogue and a DomainContext around it, plus
- * `applyChanges` to play a use case's `Change[]` onto a state the way the store would (all together,
- * on copies — the input state is never mutated).
+ * `withChanges` to play a use case's `Change[]` onto a context's state the way the store would (all
+ * together), on copies (changes.ts `stateAfter`) — the input state is never mutated.
  *
  * Typical use:
  *
@@ -16,6 +16,7 @@
  *   no closed day.
  * Not a test file itself (no vitest import), so any domain test may import it.
  */
+import { stateAfter } from './changes.ts';
 import { type DomainContext, indexCatalog } from './context.ts';
 import { ApiError } from './errors.ts';
 import { uuidFrom } from './ids.ts';
@@ -24,8 +25,8 @@ import {
   type Change,
   type ChannelMeta,
   type ChannelState,
-  type CollectionName,
   emptyState,
+  metaOf,
   type Product,
   type Registration,
 } from './types.ts';
@@ -160,37 +161,21 @@ export function makeTestContext(options: TestContextOptions = {}): DomainContext
   const state = options.state ?? emptyState(testMeta());
   return {
     state,
+    meta: metaOf(state),
     catalog: indexCatalog({
       id: 'test-catalog',
       seed: 0,
       products: options.products ?? [testTour(), testDayTicket()],
     }),
     now: options.now ?? TEST_NOW,
-    channel: state.meta.meta.channel,
+    channel: metaOf(state).channel,
   };
-}
-
-/**
- * A new state with `changes` applied in order (a null value deletes the key). Only the touched
- * collections are copied; `state` itself is left as it was.
- */
-export function applyChanges(state: ChannelState, changes: readonly Change[]): ChannelState {
-  const next = { ...state } as unknown as Record<CollectionName, Record<string, unknown>>;
-  const copied = new Set<CollectionName>();
-  for (const [collection, key, value] of changes) {
-    if (!copied.has(collection)) {
-      next[collection] = { ...next[collection] };
-      copied.add(collection);
-    }
-    if (value === null) delete next[collection][key];
-    else next[collection][key] = value;
-  }
-  return next as unknown as ChannelState;
 }
 
 /** The same context (catalogue, clock, channel) over the state with `changes` applied. */
 export function withChanges(ctx: DomainContext, changes: readonly Change[], now = ctx.now): DomainContext {
-  return { ...ctx, state: applyChanges(ctx.state, changes), now };
+  const state = stateAfter(ctx.state, changes);
+  return { ...ctx, state, meta: metaOf(state), now };
 }
 
 /** The ApiError a domain call throws; fails the test when it throws nothing or something else. */

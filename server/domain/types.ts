@@ -8,7 +8,7 @@
 
 export type Family = 'tour' | 'day-ticket';
 
-/** How the simulated supplier answers orders for a product (see server/domain/supplier.ts). */
+/** How the simulated supplier answers orders for a product (see server/domain/schedule.ts). */
 export type SupplierProfile = 'instant-confirm' | 'delayed-confirm' | 'always-reject' | 'manual';
 
 export const ORDER_STATUSES = [
@@ -217,7 +217,7 @@ export interface Question {
   answer: { body: string; answeredAt: string } | null;
 }
 
-/** A supplier action due at a virtual time (see server/domain/supplier.ts). */
+/** A supplier action due at a virtual time (see server/domain/schedule.ts). */
 export interface ScheduledAction {
   orderCode: string;
   /** Virtual epoch milliseconds at which the action is due. */
@@ -281,6 +281,20 @@ export const COLLECTIONS: readonly CollectionName[] = [
 export type Change = {
   [C in CollectionName]: [C, string, ChannelState[C][keyof ChannelState[C]] | null];
 }[CollectionName];
+
+/**
+ * The channel's meta record. The state keeps it as the one record of a `meta` collection, so that every
+ * write — journal, snapshot, PostgreSQL, export — is the same `[collection, key, value]` triple
+ * (docs/decisions/009-sandbox-meta.md); code reads it through here, or as `ctx.meta`.
+ */
+export function metaOf(state: ChannelState): ChannelMeta {
+  return state.meta.meta;
+}
+
+/** The one change that writes the channel's meta. */
+export function metaChange(meta: ChannelMeta): Change {
+  return ['meta', 'meta', meta];
+}
 
 export function emptyState(meta: ChannelMeta): ChannelState {
   return {

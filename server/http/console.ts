@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { notFound } from '../domain/errors.ts';
 
 /**
  * `/console`: the supplier console, served from the built assets (`npm run build:console` writes them
@@ -70,7 +71,7 @@ export function registerConsole(app: FastifyInstance, builtDir?: string): void {
   app.get<{ Params: { name: string } }>('/console/assets/:name', async (request, reply) => {
     const name = request.params.name;
     const bytes = /^\w[\w.-]*$/.test(name) ? file(path.join('assets', name)) : undefined;
-    if (!bytes) return reply.code(404).send({ detail: '찾을 수 없습니다.' });
+    if (!bytes) return reply.code(404).send(notFound().body);
     // File names carry a content hash: a new build has new names.
     return reply
       .type(TYPES[path.extname(name)] ?? 'application/octet-stream')

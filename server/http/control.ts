@@ -1,15 +1,18 @@
 import type { FastifyRequest } from 'fastify';
 import { publishVersion } from '../domain/catalog.ts';
-import { fieldError } from '../domain/errors.ts';
+import { apiError } from '../domain/errors.ts';
 import { answerQuestion } from '../domain/feedback.ts';
-import {
-  type SupplierOrderAction,
-  type SupplierTicketAction,
-  supplierActOnOrder,
-  supplierActOnTicket,
-} from '../domain/orders.ts';
+import type { SupplierOrderAction, SupplierTicketAction } from '../domain/statuses.ts';
+import { supplierActOnOrder, supplierActOnTicket } from '../domain/supplier.ts';
 import { CLOCK_LIMIT_MS, formatRfc3339 } from '../domain/time.ts';
-import type { ChannelState, Order, Question, Refund, Review } from '../domain/types.ts';
+import {
+  type ChannelState,
+  metaChange,
+  type Order,
+  type Question,
+  type Refund,
+  type Review,
+} from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
 import type { SharedFaults } from '../store/postgres/faults.ts';
 import type { FaultRule, FaultRules } from './faults.ts';
@@ -39,7 +42,7 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
   const clock = async (sim: Sandboxes, channel: string) => {
     const { now, offset } = await sim.read(channel, (ctx) => ({
       now: ctx.now,
-      offset: ctx.state.meta.meta.clockOffsetMs,
+      offset: ctx.meta.clockOffsetMs,
     }));
     return { body: { now: formatRfc3339(now), offset_seconds: offset / 1000 } };
   };
@@ -71,17 +74,12 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
       await sim.run(request.channel.code, (ctx) => {
         if (ctx.now + seconds * 1000 >= CLOCK_LIMIT_MS) {
           const most = Math.max(0, Math.floor((CLOCK_LIMIT_MS - ctx.now) / 1000) - 1);
-          throw fieldError(
-            'seconds',
-            `가상 시계는 9000-01-01T00:00:00Z 이전에 머물러야 합니다. 지금부터 최대 ${most}초까지 앞당길 수 있습니다. ` +
-              `(the virtual clock stays before 9000-01-01T00:00:00Z, so that every date-time the simulator writes ` +
-              `has a four-digit year; advance it by at most ${most} seconds from now)`,
-          );
+          throw apiError('clockTooFar', { most });
         }
-        const meta = ctx.state.meta.meta;
+        const meta = ctx.meta;
         return {
           result: null,
-          changes: [['meta', 'meta', { ...meta, clockOffsetMs: meta.clockOffsetMs + seconds * 1000 }]],
+          changes: [metaChange({ ...meta, clockOffsetMs: meta.clockOffsetMs + seconds * 1000 })],
         };
       });
       // Reading the clock applies whatever the supplier had due by the new "now".

@@ -1,4 +1,4 @@
-import { fieldError } from '../domain/errors.ts';
+import { apiError } from '../domain/errors.ts';
 
 /**
  * Fault rules a developer sets through `/__sim/faults` to test a client's retries and timeouts:
@@ -41,30 +41,18 @@ export class FaultRules {
 
   /** Replaces every rule. Throws a 400 naming the rule at fault. */
   replace(input: unknown): FaultRule[] {
-    if (!Array.isArray(input))
-      throw fieldError('rules', '리스트(array)가 필요합니다. (rules must be an array)');
+    if (!Array.isArray(input)) throw apiError('rulesNotAList');
     this.rules = input.map((raw, i) => {
       const rule = raw as Record<string, unknown>;
       const at = `rules[${i}]`;
       if (typeof rule.path !== 'string' || !rule.path.startsWith('/')) {
-        throw fieldError(
-          'rules',
-          `${at}.path: "/"로 시작하는 경로가 필요합니다. (path must be a glob starting with /)`,
-        );
+        throw apiError('rulePathInvalid', { at });
       }
       if (rule.status !== undefined && !isAnswerStatus(rule.status)) {
-        throw fieldError(
-          'rules',
-          `${at}.status: 200–303 또는 305–599 사이의 상태 코드만 사용할 수 있습니다. ` +
-            `(status must be 200–303 or 305–599: a 1xx or 304 answer has no body a client can read as the ` +
-            `answer — clients hang, drop the socket or see a length mismatch)`,
-        );
+        throw apiError('ruleStatusInvalid', { at });
       }
       if (rule.status === undefined && rule.delayMs === undefined) {
-        throw fieldError(
-          'rules',
-          `${at}: status 또는 delayMs가 필요합니다. (a rule needs a status, a delay, or both)`,
-        );
+        throw apiError('ruleNeedsEffect', { at });
       }
       return {
         id: typeof rule.id === 'string' ? rule.id : `fault-${++this.counter}`,

@@ -1,4 +1,4 @@
-import { type ApiError, fieldError, itemErrors } from '../domain/errors.ts';
+import { apiError, type ItemAt } from '../domain/errors.ts';
 import { stableHash } from '../domain/ids.ts';
 import { parseMoney } from '../domain/money.ts';
 import { type CreateOrderLine, cancelOrder, cancelTicket, createOrder, getOrder } from '../domain/orders.ts';
@@ -136,20 +136,10 @@ function pick(body: Body, ...names: string[]): { name: string; value: unknown } 
   return { name: names[0]!, value: undefined };
 }
 
-/** A money value as a decimal string, or the 400 `fail` builds for the field's message. */
-function money(
-  value: unknown,
-  field: string,
-  fail: (errors: Record<string, string[]>) => ApiError = (e) => fieldError(field, e[field]![0]!),
-): string {
+/** A money value as a decimal string, or a 400 naming `field` (of list element `item`, if given). */
+function money(value: unknown, field: string, item?: ItemAt): string {
   const parsed = parseMoney(value);
-  if (parsed === null) {
-    throw fail({
-      [field]: [
-        `금액은 소수점 5자리 이하의 숫자 또는 숫자 문자열이어야 합니다. (got ${JSON.stringify(value)})`,
-      ],
-    });
-  }
+  if (parsed === null) throw apiError('moneyInvalid', { field, item, value: String(JSON.stringify(value)) });
   return parsed;
 }
 
@@ -168,7 +158,7 @@ function orderInput(family: Family, body: Body) {
       const optionCode = pick(line, 'option_code', 'dc_code');
       const inventoryAt = pick(line, 'inventory_at', 'use_date');
       // A line's field error, where DRF puts it: `{"options": [{}, {"<field>": [...]}]}`.
-      const atLine = (errors: Record<string, string[]>) => itemErrors(list.name, i, lines.length, errors);
+      const atLine: ItemAt = { list: list.name, index: i, length: lines.length };
       return {
         names: { optionCode: optionCode.name, inventoryAt: inventoryAt.name },
         mappingCode: String(line.channel_product_mapping_code),

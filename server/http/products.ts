@@ -23,7 +23,7 @@ export const productHandlers: HandlerTable = {
       const { query } = partsOf<never, Paged>(request);
       const { products, anchorDate } = await sim.read(request.channel.code, (ctx) => ({
         products: listProducts(ctx, family, query.page, query.page_size),
-        anchorDate: ctx.state.meta.meta.anchorDate,
+        anchorDate: ctx.meta.anchorDate,
       }));
       // Sale periods are shown as dates of the channel's calendar: the anchor date is a source too.
       return {
@@ -137,7 +137,7 @@ export const productHandlers: HandlerTable = {
         // What the page shows depends on the product, the channel's day zero, the window the virtual
         // clock puts each option at (its first day and how many of today's start times are still ahead)
         // and the stock it ordered of each entry shown; while those are the same, so is the answer.
-        const sources: unknown[] = [product, ctx.state.meta.meta.anchorDate];
+        const sources: unknown[] = [product, ctx.meta.anchorDate];
         for (const option of product.options) {
           const w = inventoryWindow(ctx, product, option);
           sources.push(w.first, w.firstDaySlots.length, w.size);

@@ -5,9 +5,9 @@ import type { FastifySchemaCompiler } from 'fastify';
 import {
   type ApiError,
   fieldErrors,
-  invalidChoice,
   invalidQuery,
   MESSAGES,
+  message,
   NON_FIELD_ERRORS,
   notFound,
   shown,
@@ -261,34 +261,37 @@ function describe(error: ErrorObject, value: unknown): string {
         return withType(isSerializer(error.parentSchema) ? MESSAGES.notADict : MESSAGES.notADictField, value);
       }
       if (expected === 'array') return withType(MESSAGES.notAList, value);
-      if (expected === 'integer') return '유효한 정수(integer)를 넣어주세요.';
-      if (expected === 'boolean') return `"${shown(value)}"은 유효한 불리언(boolean)이 아닙니다.`;
-      if (expected.includes('number')) return '유효한 숫자(number) 또는 숫자 문자열을 넣어주세요.';
-      return `유효한 문자열(string)이 아닙니다. (expected ${expected}, got ${kind(value)})`;
+      if (expected === 'integer') return message('notAnInteger');
+      if (expected === 'boolean') return message('notABoolean', { value: shown(value) });
+      if (expected.includes('number')) return message('notANumber');
+      return message('notAString', { expected, got: kind(value) });
     }
     case 'enum':
-      return `${invalidChoice(value)} (allowed: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')})`;
+      return message('notAllowed', {
+        value: shown(value),
+        allowed: (p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', '),
+      });
     case 'const':
-      return `${invalidChoice(value)} (allowed: ${JSON.stringify(p.allowedValue)})`;
+      return message('notAllowed', { value: shown(value), allowed: String(JSON.stringify(p.allowedValue)) });
     case 'minLength':
-      return p.limit === 1 ? MESSAGES.blank : `이 필드의 글자 수가 적어도 ${p.limit} 이상인지 확인하십시오.`;
+      return p.limit === 1 ? MESSAGES.blank : message('tooShort', { limit: String(p.limit) });
     case 'maxLength':
-      return `이 필드의 글자 수가 ${p.limit} 이하인지 확인하십시오.`;
+      return message('tooLong', { limit: String(p.limit) });
     case 'minimum':
-      return `이 값이 ${p.limit}보다 크거나 같은지 확인하십시오.`;
+      return message('belowMinimum', { limit: String(p.limit) });
     case 'maximum':
-      return `이 값이 ${p.limit}보다 작거나 같은지 확인하십시오.`;
+      return message('aboveMaximum', { limit: String(p.limit) });
     case 'minItems':
-      return `이 리스트는 적어도 ${p.limit}개의 항목을 가져야 합니다.`;
+      return message('tooFewItems', { limit: String(p.limit) });
     case 'maxItems':
-      return `이 리스트는 최대 ${p.limit}개의 항목을 가질 수 있습니다.`;
+      return message('tooManyItems', { limit: String(p.limit) });
     case 'pattern':
     case 'format':
-      return `형식에 맞지 않는 값입니다. (${error.message})`;
+      return message('badFormat', { why: String(error.message) });
     case 'additionalProperties':
-      return '알 수 없는 필드입니다. (unknown field)';
+      return message('unknownField');
     default:
-      return `${MESSAGES.invalid} (${error.message})`;
+      return message('invalidBecause', { why: String(error.message) });
   }
 }
 
