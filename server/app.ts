@@ -3,6 +3,8 @@ import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fastifyCors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import type { operations as AxCloudOperations } from '../client/generated/ax-cloud.ts';
+import type { operations as SimulatorOperations } from '../client/generated/simulator.ts';
 import { DEFAULT_COUNTS, generateCatalog, loadCatalogFile } from '../fixtures/catalog.ts';
 import { indexCatalog } from './domain/context.ts';
 import {
@@ -29,7 +31,7 @@ import { orderHandlers } from './http/orders.ts';
 import { productHandlers } from './http/products.ts';
 import { RequestJournal } from './http/request-journal.ts';
 import { addRequestLog, type RequestLogEntry } from './http/request-log.ts';
-import { type HandlerTable, registerOperations } from './http/routes.ts';
+import { type Handlers, registerOperations } from './http/routes.ts';
 import { AX_CLOUD_SPEC, type LoadedSpec, loadSpec, SIMULATOR_SPEC } from './http/spec.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan, validationError, validatorCompiler } from './http/validation.ts';
 import { packageFile } from './package-files.ts';
@@ -273,13 +275,17 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     control: options.control !== false,
   });
 
-  const channelApi: HandlerTable = { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
+  const channelApi = channelHandlers();
   registerOperations(app, axCloud, channelApi, sim, 'channel');
   if (options.control !== false) {
     registerOperations(
       app,
       simulator,
-      { ...controlHandlers(toolsOf, VERSION), ...consoleApiHandlers(), ...eventHandlers(events) },
+      {
+        ...controlHandlers(toolsOf, VERSION),
+        ...consoleApiHandlers(),
+        ...eventHandlers(events),
+      } satisfies Handlers<SimulatorOperations>,
       sim,
       'control',
       (id) => id === 'getHealth',
@@ -295,8 +301,8 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
 }
 
 /** The channel API's handler table, for tests that compare it with the spec. */
-export function channelHandlers(): HandlerTable {
-  return { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
+export function channelHandlers(): Handlers<AxCloudOperations> {
+  return { ...productHandlers, ...orderHandlers, ...feedbackHandlers } satisfies Handlers<AxCloudOperations>;
 }
 
 function toApiError(
