@@ -53,17 +53,16 @@ export type Handlers<Ops> = { [Id in keyof Ops]: Ops[Id] extends Operation ? Han
 export type AnyHandler = (request: any, sim: Sandboxes) => Promise<Answer>;
 export type HandlerTable = Record<string, AnyHandler>;
 
-/** Which API an operation belongs to, read by the hooks in app.ts. */
+/** What a route knows of its operation, read by its API's hooks. */
 export interface RouteConfig {
   operationId: string;
-  api: 'channel' | 'control';
+  /** False for the few operations anyone may call without credentials. */
   auth: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     operationId?: string;
-    api?: 'channel' | 'control';
     auth?: boolean;
   }
 }
@@ -78,14 +77,13 @@ export function registerOperations(
   spec: LoadedSpec,
   handlers: HandlerTable,
   sim: Sandboxes,
-  api: RouteConfig['api'],
   isPublic: (operationId: string) => boolean = () => false,
 ): void {
   const mismatch = [...handlerMismatch(spec.operations, handlers), ...defaultsMismatch(spec.operations)];
   if (mismatch.length > 0) throw new Error(`Handlers do not match the spec: ${mismatch.join('; ')}`);
   for (const op of spec.operations) {
     const handler = handlers[op.operationId]!;
-    const config: RouteConfig = { operationId: op.operationId, api, auth: !isPublic(op.operationId) };
+    const config: RouteConfig = { operationId: op.operationId, auth: !isPublic(op.operationId) };
     const schema = {
       ...(op.params && { params: op.params }),
       ...(op.querystring && { querystring: op.querystring }),
