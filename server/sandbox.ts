@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { AnswerCache, type Answered } from './answer-cache.ts';
 import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
 import { fieldError } from './domain/errors.ts';
 import { stateProblems } from './domain/state-schema.ts';
@@ -57,6 +58,8 @@ export class Sandboxes {
   private readonly records = new Map<string, RecordIndex>();
   private readonly recentDigests = new Map<string, Buffer>();
   private readonly watchers = new Set<Watcher>();
+  /** Each channel's kept read answers (see `answer`). */
+  private readonly answers = new Map<string, AnswerCache>();
 
   constructor(options: SandboxesOptions) {
     this.store = options.store;
@@ -65,10 +68,12 @@ export class Sandboxes {
     this.realNow = options.realNow ?? Date.now;
     this.describe = options.describe ?? ((c) => `channel ${c}`);
     this.keyDigests = options.channels.map((channel) => ({ digest: digest(channel.apiKey), channel }));
+    for (const { code } of options.channels) this.answers.set(code, new AnswerCache());
     // A shared store tells of changes made elsewhere (another instance, a commit taken back): the
     // schedule index follows them, so that supplier actions another instance scheduled fall due here too.
     // A new state object (event.kind 'replaced') gets new indexes on its first transaction (scheduleOf).
     this.store.watch?.((channel, event) => {
+      this.answers.get(channel)?.changed();
       if (event.kind === 'replaced') {
         this.notify(channel, 'replaced');
         return;
@@ -114,8 +119,10 @@ export class Sandboxes {
     const step = (tx: Transaction): T => {
       committed.length = 0;
       const schedule = this.scheduleOf(channel, tx.state);
+      const answers = this.answers.get(channel)!;
       const records = this.recordsOf(channel, tx.state);
       const apply = (changes: readonly Change[]) => {
+        if (changes.length > 0) answers.changed();
         records.before(changes);
         tx.apply(changes);
         schedule.track(changes);
@@ -134,6 +141,7 @@ export class Sandboxes {
       // A write the store could not make durable was undone there — perhaps with schedule entries this
       // index had already handed out: rebuild it from the state as it is now.
       if (error instanceof StoreError) {
+        this.answers.get(channel)?.changed();
         this.schedules.delete(channel);
         this.records.delete(channel);
       }
@@ -163,9 +171,20 @@ export class Sandboxes {
     return this.run(channel, (ctx) => ({ result: fn(ctx), changes: [] }), true);
   }
 
+  /**
+   * A read whose answer is kept serialised in the channel's answer cache under `key` (the request:
+   * operation, path and query values), and built again only after a change on the channel or once the
+   * virtual clock reaches the `validUntil` the build gave. Errors thrown by `build` are not kept.
+   */
+  answer(channel: string, key: string, build: (ctx: DomainContext) => Answered): Promise<Buffer> {
+    const answers = this.answers.get(channel)!;
+    return this.read(channel, (ctx) => answers.get(key, ctx.state, ctx.now, () => build(ctx)));
+  }
+
   /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */
   async reset(channel: string): Promise<void> {
     await this.store.replace(channel, this.freshState(channel));
+    this.answers.get(channel)?.changed();
     this.notify(channel, 'replaced');
   }
 
@@ -223,6 +242,7 @@ export class Sandboxes {
     // first transaction on the new state builds the index from it (scheduleOf), so whatever runs while
     // the import is being written is tracked in the index of the state it ran on, never lost.
     await this.store.replace(channel, state);
+    this.answers.get(channel)?.changed();
     this.recordsOf(channel, state).warm();
     this.notify(channel, 'replaced');
   }

@@ -1,18 +1,12 @@
 import type { operations } from '../../client/generated/ax-cloud.ts';
 import { getProduct, listProducts, listUpdates, registerProduct } from '../domain/catalog.ts';
-import { type InventoryEntry, inventoryWindow, listEntries, listEntryCodes } from '../domain/inventory.ts';
+import { type InventoryEntry, inventoryChangesAt, listEntries } from '../domain/inventory.ts';
 import { toJsonNumber } from '../domain/money.ts';
 import { addDays } from '../domain/time.ts';
 import type { DayTicketPrice, Family, Product, TourPrice } from '../domain/types.ts';
-import { JsonCache } from './json-cache.ts';
 import type { Handler, Handlers } from './routes.ts';
 
 /** Products, registration, latest list, prices and inventory (P1–P10, I1–I2): the vendor's shapes. */
-
-/** List pages, product details and inventory pages, kept serialised while what they show stays the same. */
-const listPages = new JsonCache<string>(1_000);
-const details = new JsonCache<Product>(10_000);
-const inventoryPages = new JsonCache<string>(1_000);
 
 type Ops = operations;
 type Twins<Tour extends keyof Ops, DayTicket extends keyof Ops> = Handler<Ops[Tour] | Ops[DayTicket]>;
@@ -22,34 +16,39 @@ const listProductsOf =
   (family: Family): Twins<'listTourProducts', 'listDayTicketProducts'> =>
   async (request, sim) => {
     const { query } = request;
-    const { products, anchorDate } = await sim.read(request.channel.code, (ctx) => ({
-      products: listProducts(ctx, family, query.page, query.page_size),
-      anchorDate: ctx.state.meta.meta.anchorDate,
-    }));
-    // Sale periods are shown as dates of the channel's calendar: the anchor date is a source too.
-    return {
-      json: listPages.get(`${family} ${query.page} ${query.page_size}`, [anchorDate, ...products], () => ({
-        status_code: 200,
-        products: products.map((p) => listItem(p, anchorDate)),
-      })),
-    };
+    // Sale periods are shown as dates of the channel's calendar (its anchor date).
+    const json = await sim.answer(
+      request.channel.code,
+      `list ${family} ${query.page} ${query.page_size}`,
+      (ctx) => ({
+        body: {
+          status_code: 200,
+          products: listProducts(ctx, family, query.page, query.page_size).map((p) =>
+            listItem(p, ctx.state.meta.meta.anchorDate),
+          ),
+        },
+      }),
+    );
+    return { json };
   };
 
 /** P2/P7: one product with its contents and options. */
 const getProductOf =
   (family: Family): Twins<'getTourProduct', 'getDayTicketProduct'> =>
   async (request, sim) => {
-    const product = await sim.read(request.channel.code, (ctx) =>
-      getProduct(ctx, family, request.params.product_code),
-    );
-    return {
-      json: details.get(product, [product], () => ({
-        status_code: 200,
-        required_traveler_information: product.rti,
-        contents: product.contents,
-        options: product.options.map((o) => ({ option_code: o.code, option_name: o.name })),
-      })),
-    };
+    const code = request.params.product_code;
+    const json = await sim.answer(request.channel.code, `product ${family} ${code}`, (ctx) => {
+      const product = getProduct(ctx, family, code);
+      return {
+        body: {
+          status_code: 200,
+          required_traveler_information: product.rti,
+          contents: product.contents,
+          options: product.options.map((o) => ({ option_code: o.code, option_name: o.name })),
+        },
+      };
+    });
+    return { json };
   };
 
 /** P3/P8: the channel registers (maps) a product. */
@@ -101,29 +100,19 @@ const getInventoryOf =
     const { params, query } = request;
     const start = (query.page - 1) * query.page_size;
     const end = start + query.page_size;
-    const channel = request.channel.code;
-    const json = await sim.read(channel, (ctx) => {
+    const key = `inventory ${family} ${params.product_code} ${query.page} ${query.page_size}`;
+    const json = await sim.answer(request.channel.code, key, (ctx) => {
       const product = getProduct(ctx, family, params.product_code);
-      // What the page shows depends on the product, the channel's day zero, the window the virtual
-      // clock puts each option at (its first day and how many of today's start times are still ahead)
-      // and the stock it ordered of each entry shown; while those are the same, so is the answer.
-      const sources: unknown[] = [product, ctx.state.meta.meta.anchorDate];
+      const byOption: Record<string, unknown[]> = {};
       for (const option of product.options) {
-        const w = inventoryWindow(ctx, product, option);
-        sources.push(w.first, w.firstDaySlots.length, w.size);
-        for (const code of listEntryCodes(ctx, product, option, start, end))
-          sources.push(ctx.state.stock[code] ?? 0);
+        // Paging is per option: page N of each option's entries.
+        byOption[option.code] = listEntries(ctx, product, option, start, end).map((e) =>
+          inventoryItem(family, e),
+        );
       }
-      return inventoryPages.get(`${channel} ${family} ${product.code} ${start} ${end}`, sources, () => {
-        const byOption: Record<string, unknown[]> = {};
-        for (const option of product.options) {
-          // Paging is per option: page N of each option's entries.
-          byOption[option.code] = listEntries(ctx, product, option, start, end).map((e) =>
-            inventoryItem(family, e),
-          );
-        }
-        return { status_code: 200, option_codes: byOption };
-      });
+      // Today's start times pass and days turn without a commit: the page holds until the next such instant.
+      const validUntil = inventoryChangesAt(ctx, product);
+      return { body: { status_code: 200, option_codes: byOption }, validUntil };
     });
     return { json };
   };
