@@ -132,28 +132,29 @@ export class Sandboxes {
       const ctx = this.context(channel, tx.state);
       const due = schedule.due(tx.state, ctx.now);
       if (due.length > 0) apply(applyDue(ctx, due));
-      const outcome = fn(this.context(channel, tx.state));
+      // The rule sees the state after the supplier's actions (a new context only when there were some).
+      const outcome = fn(due.length > 0 ? this.context(channel, tx.state) : ctx);
       apply(outcome.changes);
       return outcome.result;
     };
-    const running = this.store.transact(channel, step, { read });
-    const done = running.catch((error: unknown) => {
-      // A write the store could not make durable was undone there — perhaps with schedule entries this
-      // index had already handed out: rebuild it from the state as it is now.
-      if (error instanceof StoreError) {
-        this.answers.get(channel)?.changed();
-        this.schedules.delete(channel);
-        this.records.delete(channel);
-      }
-      throw error;
-    });
-    if (this.watchers.size === 0) return done;
-    // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
-    return done.then((result) => {
-      if (committed.length > 0)
-        this.notify(channel, committed.length === 1 ? committed[0]! : committed.flat());
-      return result;
-    });
+    return this.store.transact(channel, step, { read }).then(
+      (result) => {
+        // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
+        if (committed.length > 0)
+          this.notify(channel, committed.length === 1 ? committed[0]! : committed.flat());
+        return result;
+      },
+      (error: unknown) => {
+        // A write the store could not make durable was undone there — perhaps with schedule entries this
+        // index had already handed out: rebuild it from the state as it is now.
+        if (error instanceof StoreError) {
+          this.answers.get(channel)?.changed();
+          this.schedules.delete(channel);
+          this.records.delete(channel);
+        }
+        throw error;
+      },
+    );
   }
 
   /** Tells `watcher` of every committed change (or whole-sandbox replacement); returns the unsubscribe. */
@@ -342,6 +343,8 @@ function parseStateDocument(document: unknown, catalogId: string): ChannelState 
   return structuredClone(state as ChannelState);
 }
 
+const NOTHING_DUE: readonly ScheduledAction[] = Object.freeze([]);
+
 /**
  * A min-heap over the channel's scheduled supplier actions, so that finding what is due costs
  * O(log n) per action instead of a scan of every order ever placed. Entries are removed lazily: a popped
@@ -362,7 +365,9 @@ class ScheduleIndex {
     }
   }
 
-  due(state: ChannelState, now: number): ScheduledAction[] {
+  due(state: ChannelState, now: number): readonly ScheduledAction[] {
+    // Nearly every request: nothing due, nothing to allocate.
+    if (this.heap.length === 0 || this.heap[0]!.at > now) return NOTHING_DUE;
     const due: ScheduledAction[] = [];
     const seen = new Set<string>();
     while (this.heap.length > 0 && this.heap[0]!.at <= now) {
