@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerCache } from './answer-cache.ts';
 import { buildSimulator } from './app.ts';
+import type { DomainContext } from './domain/context.ts';
 import { listEntries } from './domain/inventory.ts';
 import { emptyState } from './domain/types.ts';
 import { inventoryItem } from './http/products.ts';
@@ -14,27 +15,30 @@ describe('AnswerCache', () => {
     createdAt: '2026-03-01T00:00:00.000Z',
   });
 
+  /** A read's context as the cache sees it: the state and the virtual now. */
+  const at = (s: typeof state, now: number) => ({ state: s, now }) as DomainContext;
+
   it('sends the same bytes until a change, then builds again', () => {
     const cache = new AnswerCache();
     let builds = 0;
     const build = () => ({ body: { n: ++builds, text: '가' } });
-    const first = cache.get('k', state, 0, build);
+    const first = cache.get('k', at(state, 0), build);
     expect(first.toString('utf8')).toBe(JSON.stringify({ n: 1, text: '가' }));
-    expect(cache.get('k', state, 0, build)).toBe(first);
+    expect(cache.get('k', at(state, 0), build)).toBe(first);
     cache.changed();
-    expect(JSON.parse(cache.get('k', state, 0, build).toString('utf8')).n).toBe(2);
+    expect(JSON.parse(cache.get('k', at(state, 0), build).toString('utf8')).n).toBe(2);
   });
 
   it('builds again once the clock reaches validUntil, and for another state object', () => {
     const cache = new AnswerCache();
     let builds = 0;
     const build = () => ({ body: ++builds, validUntil: 100 });
-    cache.get('k', state, 0, build);
-    cache.get('k', state, 99, build);
+    cache.get('k', at(state, 0), build);
+    cache.get('k', at(state, 99), build);
     expect(builds).toBe(1);
-    cache.get('k', state, 100, build);
+    cache.get('k', at(state, 100), build);
     expect(builds).toBe(2);
-    cache.get('k', structuredClone(state), 0, build);
+    cache.get('k', at(structuredClone(state), 0), build);
     expect(builds).toBe(3);
   });
 
@@ -42,13 +46,13 @@ describe('AnswerCache', () => {
     const cache = new AnswerCache(2);
     let builds = 0;
     const build = () => ({ body: ++builds });
-    cache.get('1', state, 0, build);
-    cache.get('2', state, 0, build);
-    cache.get('3', state, 0, build);
+    cache.get('1', at(state, 0), build);
+    cache.get('2', at(state, 0), build);
+    cache.get('3', at(state, 0), build);
     expect(cache.size).toBe(2);
-    cache.get('2', state, 0, build);
+    cache.get('2', at(state, 0), build);
     expect(builds).toBe(3);
-    cache.get('1', state, 0, build);
+    cache.get('1', at(state, 0), build);
     expect(builds).toBe(4);
   });
 });

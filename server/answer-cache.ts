@@ -1,3 +1,4 @@
+import type { DomainContext } from './domain/context.ts';
 import type { ChannelState } from './domain/types.ts';
 
 /**
@@ -26,16 +27,14 @@ export class AnswerCache {
     this.entries.clear();
   }
 
-  /**
-   * The JSON of the answer under `key`: kept, or built now by `build` and kept. `state` and `now` are
-   * those of the read transaction the answer is built in.
-   */
-  get(key: string, state: ChannelState, now: number, build: () => Answered): Buffer {
+  /** The JSON of the answer under `key`: kept, or built now by `build` in the read's context and kept. */
+  get(key: string, ctx: DomainContext, build: (ctx: DomainContext) => Answered): Buffer {
+    const { state, now } = ctx;
     const kept = this.entries.get(key);
     if (kept !== undefined && kept.version === this.version && kept.state === state && now < kept.until) {
       return kept.json;
     }
-    const { body, validUntil = Number.POSITIVE_INFINITY } = build();
+    const { body, validUntil = Number.POSITIVE_INFINITY } = build(ctx);
     const json = Buffer.from(JSON.stringify(body), 'utf8');
     if (kept === undefined && this.entries.size >= this.capacity) {
       // The oldest kept answer goes first.

@@ -114,47 +114,81 @@ export class Sandboxes {
    * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
    */
   run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>, read = false): Promise<T> {
+    return this.transact(channel, fn, undefined, read);
+  }
+
+  /**
+   * One transaction: a rule (`rule`, whose changes are committed) or a read (`view`). Written without
+   * closures made per call beyond the one the store takes: a read is the hot path.
+   */
+  private transact<T>(
+    channel: string,
+    rule: ((ctx: DomainContext) => Outcome<T>) | undefined,
+    view: ((ctx: DomainContext) => T) | undefined,
+    read: boolean,
+  ): Promise<T> {
     // The step's change lists, kept as lists: a long clock advance can hold hundreds of thousands.
     const committed: Array<readonly Change[]> = [];
-    const step = (tx: Transaction): T => {
-      committed.length = 0;
-      const schedule = this.scheduleOf(channel, tx.state);
-      const answers = this.answers.get(channel)!;
-      const records = this.recordsOf(channel, tx.state);
-      const apply = (changes: readonly Change[]) => {
-        if (changes.length > 0) answers.changed();
-        records.before(changes);
-        tx.apply(changes);
-        schedule.track(changes);
-        records.after(changes);
-        if (this.watchers.size > 0 && changes.length > 0) committed.push(changes);
-      };
-      const ctx = this.context(channel, tx.state);
-      const due = schedule.due(tx.state, ctx.now);
-      if (due.length > 0) apply(applyDue(ctx, due));
-      // The rule sees the state after the supplier's actions (a new context only when there were some).
-      const outcome = fn(due.length > 0 ? this.context(channel, tx.state) : ctx);
-      apply(outcome.changes);
-      return outcome.result;
-    };
-    return this.store.transact(channel, step, { read }).then(
-      (result) => {
-        // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
-        if (committed.length > 0)
-          this.notify(channel, committed.length === 1 ? committed[0]! : committed.flat());
-        return result;
-      },
-      (error: unknown) => {
-        // A write the store could not make durable was undone there — perhaps with schedule entries this
-        // index had already handed out: rebuild it from the state as it is now.
-        if (error instanceof StoreError) {
-          this.answers.get(channel)?.changed();
-          this.schedules.delete(channel);
-          this.records.delete(channel);
-        }
-        throw error;
-      },
-    );
+    return this.store
+      .transact(channel, (tx) => this.step(channel, tx, committed, rule, view), { read })
+      .then(
+        (result) => {
+          // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
+          if (committed.length > 0)
+            this.notify(channel, committed.length === 1 ? committed[0]! : committed.flat());
+          return result;
+        },
+        (error: unknown) => {
+          // A write the store could not make durable was undone there — perhaps with schedule entries this
+          // index had already handed out: rebuild it from the state as it is now.
+          if (error instanceof StoreError) {
+            this.answers.get(channel)?.changed();
+            this.schedules.delete(channel);
+            this.records.delete(channel);
+          }
+          throw error;
+        },
+      );
+  }
+
+  /** Inside the store's transaction: the supplier actions now due, then the rule or the read. */
+  private step<T>(
+    channel: string,
+    tx: Transaction,
+    committed: Array<readonly Change[]>,
+    rule: ((ctx: DomainContext) => Outcome<T>) | undefined,
+    view: ((ctx: DomainContext) => T) | undefined,
+  ): T {
+    committed.length = 0;
+    const schedule = this.scheduleOf(channel, tx.state);
+    let ctx = this.context(channel, tx.state);
+    const due = schedule.due(tx.state, ctx.now);
+    if (due.length > 0) {
+      this.apply(channel, tx, schedule, committed, applyDue(ctx, due));
+      // The rule sees the state after the supplier's actions.
+      ctx = this.context(channel, tx.state);
+    }
+    if (view !== undefined) return view(ctx);
+    const outcome = rule!(ctx);
+    this.apply(channel, tx, schedule, committed, outcome.changes);
+    return outcome.result;
+  }
+
+  /** Applies changes to the transaction's state and to every index that follows it. */
+  private apply(
+    channel: string,
+    tx: Transaction,
+    schedule: ScheduleIndex,
+    committed: Array<readonly Change[]>,
+    changes: readonly Change[],
+  ): void {
+    if (changes.length > 0) this.answers.get(channel)!.changed();
+    const records = this.recordsOf(channel, tx.state);
+    records.before(changes);
+    tx.apply(changes);
+    schedule.track(changes);
+    records.after(changes);
+    if (this.watchers.size > 0 && changes.length > 0) committed.push(changes);
   }
 
   /** Tells `watcher` of every committed change (or whole-sandbox replacement); returns the unsubscribe. */
@@ -169,7 +203,7 @@ export class Sandboxes {
 
   /** A read: like run, with no changes of its own. */
   read<T>(channel: string, fn: (ctx: DomainContext) => T): Promise<T> {
-    return this.run(channel, (ctx) => ({ result: fn(ctx), changes: [] }), true);
+    return this.transact(channel, undefined, fn, true);
   }
 
   /**
@@ -179,7 +213,7 @@ export class Sandboxes {
    */
   answer(channel: string, key: string, build: (ctx: DomainContext) => Answered): Promise<Buffer> {
     const answers = this.answers.get(channel)!;
-    return this.read(channel, (ctx) => answers.get(key, ctx.state, ctx.now, () => build(ctx)));
+    return this.transact(channel, undefined, (ctx) => answers.get(key, ctx, build), true);
   }
 
   /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */

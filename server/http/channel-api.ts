@@ -46,10 +46,12 @@ export async function channelApi(app: FastifyInstance, options: ChannelApiOption
   app.addHook('onRequest', (request, reply, done) => {
     authenticate(sim, request);
     const channelTools = tools(request.channel.code);
-    if (channelTools.shared === undefined) return applyFault(channelTools.faults, request, reply, done);
-    channelTools.shared
-      .refresh(request.method)
-      .then(() => applyFault(channelTools.faults, request, reply, done), done);
+    if (channelTools.shared === undefined) applyFault(channelTools.faults, request, reply, done);
+    else {
+      channelTools.shared
+        .refresh(request.method)
+        .then(() => applyFault(channelTools.faults, request, reply, done), done);
+    }
   });
 
   app.addHook('onSend', (request, _reply, payload, done) => {
@@ -87,7 +89,10 @@ function applyFault(
   done: (error?: Error) => void,
 ): void {
   const fault = faults.size === 0 ? undefined : faults.match(request.method, request.url.split('?')[0]!);
-  if (!fault) return done();
+  if (!fault) {
+    done();
+    return;
+  }
   const answer = () => {
     if (fault.status === undefined) done();
     else reply.code(fault.status).send(fault.body ?? { detail: `injected fault ${fault.status}` });
