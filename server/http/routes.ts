@@ -26,12 +26,18 @@ interface Operation {
   requestBody?: unknown;
 }
 
-type PathOf<Op extends Operation> = NonNullable<Op['parameters']['path']>;
-type QueryOf<Op extends Operation> = WithDefaults<NonNullable<Op['parameters']['query']>>;
+/** An operation without path parameters or query: nothing to read there (a typo does not compile). */
+type Nothing = Record<never, never>;
+type PathOf<Op extends Operation> = OrNothing<NonNullable<Op['parameters']['path']>>;
+type QueryOf<Op extends Operation> = OrNothing<WithDefaults<NonNullable<Op['parameters']['query']>>>;
+type OrNothing<T> = [T] extends [never] ? Nothing : T;
 type WithDefaults<Q> = Omit<Q, Defaulted> & { [K in Extract<keyof Q, Defaulted>]-?: NonNullable<Q[K]> };
-/** The JSON body; an optional body left out reads as `{}` (see registerOperations), so it is always there. */
+/**
+ * The JSON body; an optional body left out reads as `{}` (see registerOperations), so it is always
+ * there. An operation without a body has none.
+ */
 type BodyOf<Op extends Operation> =
-  NonNullable<Op['requestBody']> extends { content: { 'application/json': infer B } } ? B : never;
+  NonNullable<Op['requestBody']> extends { content: { 'application/json': infer B } } ? B : undefined;
 
 /** A request of operation `Op` after validation: params, query and body typed from the spec. */
 export type RequestOf<Op extends Operation> = FastifyRequest<{
