@@ -1,46 +1,31 @@
 import { readFileSync } from 'node:fs';
-import type { Duplex } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import fastifyCors from '@fastify/cors';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
-import { DEFAULT_COUNTS, generateCatalog, loadCatalogFile } from '../fixtures/catalog.ts';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { loadCatalogFile } from '../fixtures/catalog-file.ts';
+import { DEFAULT_COUNTS } from '../fixtures/test-products.ts';
 import { indexCatalog } from './domain/context.ts';
-import {
-  ApiError,
-  apiError,
-  denied,
-  invalidJson,
-  MESSAGES,
-  notFound,
-  tooDeep,
-  tooLarge,
-  unavailable,
-  unsupportedMedia,
-} from './domain/errors.ts';
 import type { Catalog } from './domain/types.ts';
-import { authenticate } from './http/auth.ts';
+import { channelApi } from './http/channel-api.ts';
 import { registerConsole } from './http/console.ts';
-import { consoleApiHandlers } from './http/console-api.ts';
-import { type ChannelTools, controlHandlers } from './http/control.ts';
+import type { ChannelTools } from './http/control.ts';
+import { controlApi } from './http/control-api.ts';
 import { registerDocs } from './http/docs.ts';
-import { attachEvents, ChannelEvents, eventHandlers } from './http/events.ts';
+import { answerClientError, answerError, answerFrameworkError, answerNotFound } from './http/errors.ts';
+import { attachEvents, ChannelEvents } from './http/events.ts';
 import { FaultRules } from './http/faults.ts';
-import { feedbackHandlers } from './http/feedback.ts';
-import { orderHandlers } from './http/orders.ts';
-import { productHandlers } from './http/products.ts';
+import { acceptJsonBodies } from './http/json-body.ts';
 import { RequestJournal } from './http/request-journal.ts';
 import { addRequestLog, type RequestLogEntry } from './http/request-log.ts';
-import { type HandlerTable, registerOperations } from './http/routes.ts';
 import { AX_CLOUD_SPEC, type LoadedSpec, loadSpec, SIMULATOR_SPEC } from './http/spec.ts';
-import { MAX_JSON_DEPTH, nestedDeeperThan, validationError, validatorCompiler } from './http/validation.ts';
+import { validatorCompiler } from './http/validation.ts';
 import { packageFile } from './package-files.ts';
 import { type ChannelConfig, DEFAULT_CHANNELS, Sandboxes } from './sandbox.ts';
 import { FileStore } from './store/file.ts';
 import { MemoryStore } from './store/memory.ts';
 import { SharedFaults } from './store/postgres/faults.ts';
 import { isPostgresUrl, PgStore } from './store/postgres/store.ts';
-import { StoreError } from './store/store.ts';
 
+export { channelHandlers } from './http/channel-api.ts';
 export type { RequestLogEntry } from './http/request-log.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')).version;
@@ -96,11 +81,6 @@ export interface SimulatorOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     sim: Sandboxes;
-    /** Serialised answer of the current request, kept for the request journal. */
-  }
-  interface FastifyRequest {
-    sentPayload?: unknown;
-    bodyText?: string;
   }
 }
 
@@ -120,14 +100,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     throw new Error('adminKey is empty: an empty X-Sim-Admin header would open the control API');
   }
   const catalog =
-    options.catalog ??
-    (options.fixtures
-      ? loadCatalogFile(options.fixtures)
-      : generateCatalog({
-          seed: options.seed ?? 42,
-          tours: options.tours ?? DEFAULT_COUNTS.tours,
-          dayTickets: options.dayTickets ?? DEFAULT_COUNTS.dayTickets,
-        }));
+    options.catalog ?? (options.fixtures ? loadCatalogFile(options.fixtures) : await generated(options));
   const data = options.data ?? ':memory:';
   const store =
     data === ':memory:'
@@ -171,9 +144,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     clientErrorHandler: answerClientError,
     // Malformed or absurdly long URLs: no such resource, in the vendor's words (never an echo of the URL).
-    frameworkErrors: (_error, _request, reply) => {
-      (reply as FastifyReply).code(404).send(notFound().body);
-    },
+    frameworkErrors: answerFrameworkError,
   });
   app.decorate('sim', sim);
   if (options.cors !== false) {
@@ -187,23 +158,7 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     options.requestLog ??
     (options.logger ? (entry: RequestLogEntry) => app.log.info(entry, 'request') : undefined);
   if (requestLog) addRequestLog(app, requestLog);
-  // The vendor takes JSON only: other content types get 415, not a string body.
-  app.removeContentTypeParser('text/plain');
-  // Fastify's JSON parser (prototype poisoning refused), plus a nesting limit checked before anything
-  // walks the body recursively.
-  const parseJsonBody = app.getDefaultJsonParser('error', 'ignore');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parseJsonBody(request, body as string, (error, value) => {
-      if (error) done(error, undefined);
-      else if (nestedDeeperThan(value, MAX_JSON_DEPTH)) done(tooDeep(), undefined);
-      else {
-        // The text as received, for the request journal (which keeps at most its beginning).
-        request.bodyText = body as string;
-        done(null, value);
-      }
-    });
-  });
+  acceptJsonBodies(app);
   app.setValidatorCompiler(validatorCompiler());
 
   const tools = new Map<string, ChannelTools>(
@@ -219,52 +174,8 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   for (const [channel, { journal }] of tools) journal.subscribe(events.journalListener(channel));
   attachEvents(app, events, sim);
 
-  // On PostgreSQL a request's first sync (below, before its faults are matched) also serves its reads.
-  if (store instanceof PgStore) app.addHook('onRequest', (_request, _reply, done) => store.enter(done));
-  app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config;
-    if (!config.auth) return;
-    authenticate(sim, request);
-    if (config.api === 'control' && options.adminKey !== undefined) {
-      if (request.headers['x-sim-admin'] !== options.adminKey) throw denied();
-    }
-    if (config.api !== 'channel') return;
-    await toolsOf(request.channel.code).shared?.refresh(request.method);
-    const fault = toolsOf(request.channel.code).faults.match(request.method, request.url.split('?')[0]!);
-    if (!fault) return;
-    if (fault.delayMs > 0) await sleep(fault.delayMs);
-    if (fault.status !== undefined) {
-      return reply.code(fault.status).send(fault.body ?? { detail: `injected fault ${fault.status}` });
-    }
-  });
-
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.routeOptions.config.api === 'channel') request.sentPayload = payload;
-    return payload;
-  });
-
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.config.api !== 'channel' || !request.channel) return;
-    toolsOf(request.channel.code).journal.add({
-      at: new Date().toISOString(),
-      method: request.method,
-      path: request.url,
-      status: reply.statusCode,
-      request_body: request.body ?? null,
-      request_text: request.body === undefined ? undefined : request.bodyText,
-      response_payload: request.sentPayload,
-      response_type: reply.getHeader('content-type') as string | undefined,
-      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-    });
-  });
-
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { schema, config } = request.routeOptions;
-    const apiError = toApiError(error, request.body, schema?.body, config.api);
-    if (apiError.status >= 500) request.log.error(error);
-    return reply.code(apiError.status).send(apiError.body);
-  });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send(notFound().body));
+  app.setErrorHandler(answerError('nested'));
+  app.setNotFoundHandler(answerNotFound);
 
   const { axCloud, simulator } = simulatorSpecs();
   await registerDocs(app, {
@@ -274,17 +185,19 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
     control: options.control !== false,
   });
 
-  const channelApi: HandlerTable = { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
-  registerOperations(app, axCloud, channelApi, sim, 'channel');
+  // On PostgreSQL a request's first sync (before its faults are matched) also serves its reads.
+  const enter = store instanceof PgStore ? (next: () => void) => store.enter(next) : undefined;
+  await app.register(channelApi, { sim, spec: axCloud, tools: toolsOf, enter });
   if (options.control !== false) {
-    registerOperations(
-      app,
-      simulator,
-      { ...controlHandlers(toolsOf, VERSION), ...consoleApiHandlers(), ...eventHandlers(events) },
+    await app.register(controlApi, {
       sim,
-      'control',
-      (id) => id === 'getHealth',
-    );
+      spec: simulator,
+      tools: toolsOf,
+      events,
+      version: VERSION,
+      adminKey: options.adminKey,
+      enter,
+    });
   }
 
   registerConsole(app);
@@ -295,66 +208,12 @@ export async function buildSimulator(options: SimulatorOptions = {}): Promise<Fa
   return app;
 }
 
-/** The channel API's handler table, for tests that compare it with the spec. */
-export function channelHandlers(): HandlerTable {
-  return { ...productHandlers, ...orderHandlers, ...feedbackHandlers };
-}
-
-function toApiError(
-  error: FastifyError & { validationContext?: string },
-  body: unknown,
-  bodySchema?: unknown,
-  api?: 'channel' | 'control',
-): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error.validation) {
-    // The channel API nests errors as the vendor's DRF does; the control API keeps its documented flat shape.
-    const shape = api === 'control' ? 'flat' : 'nested';
-    return validationError(
-      error.validationContext as 'body',
-      error.validation as never,
-      body,
-      bodySchema,
-      shape,
-    );
-  }
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return invalidJson();
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return tooLarge();
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return unsupportedMedia();
-  }
-  if (error instanceof SyntaxError || error.statusCode === 400) return invalidJson();
-  if (error instanceof StoreError) return unavailable();
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return new ApiError(error.statusCode, { detail: error.message });
-  }
-  return apiError('internal', { reason: error.message });
-}
-
-/**
- * What Node's HTTP parser refuses before Fastify sees a request (a raw space or NUL in the URL, headers
- * past the size limit, a request that did not arrive within `requestTimeoutMs`): answered in the vendor's
- * `{"detail"}` style like every other error, then the connection is closed.
- */
-function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, reason, detail] =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'Request Timeout', MESSAGES.requestTimeout]
-      : error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'Request Header Fields Too Large', MESSAGES.headersTooLarge]
-        : [400, 'Bad Request', MESSAGES.malformedRequest];
-  const body = JSON.stringify({ detail });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy(error);
+/** A catalogue generated from the options' seed and counts; the generator (and faker) loads only here. */
+async function generated(options: SimulatorOptions): Promise<Catalog> {
+  const { generateCatalog } = await import('../fixtures/catalog.ts');
+  return generateCatalog({
+    seed: options.seed ?? 42,
+    tours: options.tours ?? DEFAULT_COUNTS.tours,
+    dayTickets: options.dayTickets ?? DEFAULT_COUNTS.dayTickets,
+  });
 }

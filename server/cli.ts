@@ -2,9 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
-import { runContractSuite } from '../contract-tests/support/run.ts';
-import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/catalog.ts';
-import { runSeed } from '../fixtures/seed-command.ts';
+import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/test-products.ts';
 import { seedWorld } from '../fixtures/world.ts';
 import { buildSimulator, type RequestLogEntry, VERSION } from './app.ts';
 import { formatRequestLine } from './http/request-log.ts';
@@ -297,6 +295,8 @@ async function seed(argv: string[]): Promise<number> {
   const folder = dirname(resolve(values.out));
   if (!existsSync(folder))
     throw new UsageError(`--out: the folder ${folder} does not exist; create it first.`);
+  // Loaded here only: the generator brings faker, which serving never needs.
+  const { runSeed } = await import('../fixtures/seed-command.ts');
   const result = await runSeed({
     seed: integer(values.seed ?? '42', 'seed'),
     tours: integer(values.tours ?? '24', 'tours'),
@@ -381,6 +381,8 @@ async function contract(argv: string[]): Promise<number> {
     `Running the AX Cloud contract suite against ${target ?? 'a fresh in-process simulator'}` +
       `${target && !values.writes ? ' (read-only: pass --writes to also create orders and other data)' : ''}…\n`,
   );
+  // The contract suite (and vitest behind it) loads only for this command.
+  const { runContractSuite } = await import('../contract-tests/support/run.ts');
   const result = await runContractSuite({
     ...(target !== undefined && { target }),
     ...(values['api-key'] !== undefined && { apiKey: values['api-key'] }),

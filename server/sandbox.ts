@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { AnswerCache, type Answered } from './answer-cache.ts';
 import { stateAfter } from './domain/changes.ts';
 import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
 import { apiError } from './domain/errors.ts';
@@ -61,6 +62,8 @@ export class Sandboxes {
   private readonly records = new Map<string, RecordIndex>();
   private readonly recentDigests = new Map<string, Buffer>();
   private readonly watchers = new Set<Watcher>();
+  /** Each channel's kept read answers (see `answer`). */
+  private readonly answers = new Map<string, AnswerCache>();
 
   constructor(options: SandboxesOptions) {
     this.store = options.store;
@@ -69,10 +72,12 @@ export class Sandboxes {
     this.realNow = options.realNow ?? Date.now;
     this.describe = options.describe ?? ((c) => `channel ${c}`);
     this.keyDigests = options.channels.map((channel) => ({ digest: digest(channel.apiKey), channel }));
+    for (const { code } of options.channels) this.answers.set(code, new AnswerCache());
     // A shared store tells of changes made elsewhere (another instance, a commit taken back): the
     // schedule index follows them, so that supplier actions another instance scheduled fall due here too.
     // A new state object (event.kind 'replaced') gets new indexes on its first transaction (scheduleOf).
     this.store.watch?.((channel, event) => {
+      this.answers.get(channel)?.changed();
       if (event.kind === 'replaced') {
         this.notify(channel, 'replaced');
         return;
@@ -113,43 +118,81 @@ export class Sandboxes {
    * Supplier actions that have fallen due by the channel's "now" are applied first, as their own step.
    */
   run<T>(channel: string, fn: (ctx: DomainContext) => Outcome<T>, read = false): Promise<T> {
+    return this.transact(channel, fn, undefined, read);
+  }
+
+  /**
+   * One transaction: a rule (`rule`, whose changes are committed) or a read (`view`). Written without
+   * closures made per call beyond the one the store takes: a read is the hot path.
+   */
+  private transact<T>(
+    channel: string,
+    rule: ((ctx: DomainContext) => Outcome<T>) | undefined,
+    view: ((ctx: DomainContext) => T) | undefined,
+    read: boolean,
+  ): Promise<T> {
     // The step's change lists, kept as lists: a long clock advance can hold hundreds of thousands.
     const committed: Array<readonly Change[]> = [];
-    const step = (tx: Transaction): T => {
-      committed.length = 0;
-      const schedule = this.scheduleOf(channel, tx.state);
-      const records = this.recordsOf(channel, tx.state);
-      const apply = (changes: readonly Change[]) => {
-        records.before(changes);
-        tx.apply(changes);
-        schedule.track(changes);
-        records.after(changes);
-        if (this.watchers.size > 0 && changes.length > 0) committed.push(changes);
-      };
-      const ctx = this.context(channel, tx.state);
-      const due = schedule.due(tx.state, ctx.now);
-      if (due.length > 0) apply(applyDue(ctx, due));
-      const outcome = fn(this.context(channel, tx.state));
-      apply(outcome.changes);
-      return outcome.result;
-    };
-    const running = this.store.transact(channel, step, { read });
-    const done = running.catch((error: unknown) => {
-      // A write the store could not make durable was undone there — perhaps with schedule entries this
-      // index had already handed out: rebuild it from the state as it is now.
-      if (error instanceof StoreError) {
-        this.schedules.delete(channel);
-        this.records.delete(channel);
-      }
-      throw error;
-    });
-    if (this.watchers.size === 0) return done;
-    // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
-    return done.then((result) => {
-      if (committed.length > 0)
-        this.notify(channel, committed.length === 1 ? committed[0]! : committed.flat());
-      return result;
-    });
+    return this.store
+      .transact(channel, (tx) => this.step(channel, tx, committed, rule, view), { read })
+      .then(
+        (result) => {
+          // Watchers hear of changes only once they are durable, i.e. when the answer could be sent.
+          if (committed.length > 0)
+            this.notify(channel, committed.length === 1 ? committed[0]! : committed.flat());
+          return result;
+        },
+        (error: unknown) => {
+          // A write the store could not make durable was undone there — perhaps with schedule entries this
+          // index had already handed out: rebuild it from the state as it is now.
+          if (error instanceof StoreError) {
+            this.answers.get(channel)?.changed();
+            this.schedules.delete(channel);
+            this.records.delete(channel);
+          }
+          throw error;
+        },
+      );
+  }
+
+  /** Inside the store's transaction: the supplier actions now due, then the rule or the read. */
+  private step<T>(
+    channel: string,
+    tx: Transaction,
+    committed: Array<readonly Change[]>,
+    rule: ((ctx: DomainContext) => Outcome<T>) | undefined,
+    view: ((ctx: DomainContext) => T) | undefined,
+  ): T {
+    committed.length = 0;
+    const schedule = this.scheduleOf(channel, tx.state);
+    let ctx = this.context(channel, tx.state);
+    const due = schedule.due(tx.state, ctx.now);
+    if (due.length > 0) {
+      this.apply(channel, tx, schedule, committed, applyDue(ctx, due));
+      // The rule sees the state after the supplier's actions.
+      ctx = this.context(channel, tx.state);
+    }
+    if (view !== undefined) return view(ctx);
+    const outcome = rule!(ctx);
+    this.apply(channel, tx, schedule, committed, outcome.changes);
+    return outcome.result;
+  }
+
+  /** Applies changes to the transaction's state and to every index that follows it. */
+  private apply(
+    channel: string,
+    tx: Transaction,
+    schedule: ScheduleIndex,
+    committed: Array<readonly Change[]>,
+    changes: readonly Change[],
+  ): void {
+    if (changes.length > 0) this.answers.get(channel)!.changed();
+    const records = this.recordsOf(channel, tx.state);
+    records.before(changes);
+    tx.apply(changes);
+    schedule.track(changes);
+    records.after(changes);
+    if (this.watchers.size > 0 && changes.length > 0) committed.push(changes);
   }
 
   /** Tells `watcher` of every committed change (or whole-sandbox replacement); returns the unsubscribe. */
@@ -164,12 +207,23 @@ export class Sandboxes {
 
   /** A read: like run, with no changes of its own. */
   read<T>(channel: string, fn: (ctx: DomainContext) => T): Promise<T> {
-    return this.run(channel, (ctx) => ({ result: fn(ctx), changes: [] }), true);
+    return this.transact(channel, undefined, fn, true);
+  }
+
+  /**
+   * A read whose answer is kept serialised in the channel's answer cache under `key` (the request:
+   * operation, path and query values), and built again only after a change on the channel or once the
+   * virtual clock reaches the `validUntil` the build gave. Errors thrown by `build` are not kept.
+   */
+  answer(channel: string, key: string, build: (ctx: DomainContext) => Answered): Promise<Buffer> {
+    const answers = this.answers.get(channel)!;
+    return this.transact(channel, undefined, (ctx) => answers.get(key, ctx, build), true);
   }
 
   /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */
   async reset(channel: string): Promise<void> {
     await this.store.replace(channel, this.freshState(channel));
+    this.answers.get(channel)?.changed();
     this.notify(channel, 'replaced');
   }
 
@@ -225,6 +279,7 @@ export class Sandboxes {
     // first transaction on the new state builds the index from it (scheduleOf), so whatever runs while
     // the import is being written is tracked in the index of the state it ran on, never lost.
     await this.store.replace(channel, state);
+    this.answers.get(channel)?.changed();
     this.recordsOf(channel, state).warm();
     this.notify(channel, 'replaced');
   }
@@ -317,6 +372,8 @@ function parseStateDocument(document: unknown, catalogId: string): ChannelState 
   return structuredClone(state as ChannelState);
 }
 
+const NOTHING_DUE: readonly ScheduledAction[] = Object.freeze([]);
+
 /**
  * A min-heap over the channel's scheduled supplier actions, so that finding what is due costs
  * O(log n) per action instead of a scan of every order ever placed. Entries are removed lazily: a popped
@@ -337,7 +394,9 @@ class ScheduleIndex {
     }
   }
 
-  due(state: ChannelState, now: number): ScheduledAction[] {
+  due(state: ChannelState, now: number): readonly ScheduledAction[] {
+    // Nearly every request: nothing due, nothing to allocate.
+    if (this.heap.length === 0 || this.heap[0]!.at > now) return NOTHING_DUE;
     const due: ScheduledAction[] = [];
     const seen = new Set<string>();
     while (this.heap.length > 0 && this.heap[0]!.at <= now) {

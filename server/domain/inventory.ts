@@ -61,41 +61,13 @@ export function inventoryCode(optionCode: string, day: number, startTime: string
   return uuidFrom('inventory', optionCode, day, startTime ?? '');
 }
 
-/**
- * Inventory codes are a SHA-256 of (option, day, start time), needed for every entry of every inventory
- * page and order: each option's codes are kept by position (day × start times + slot) once made, for the
- * most recently used options and positions (bounded).
- */
-const OPTIONS_WITH_CODES = 2_000;
-const CODES_PER_OPTION = 4_096;
-const codesByOption = new Map<ProductOption, Map<number, string>>();
-
-function codesOf(option: ProductOption): Map<number, string> {
-  let codes = codesByOption.get(option);
-  if (codes === undefined) {
-    if (codesByOption.size >= OPTIONS_WITH_CODES) codesByOption.clear();
-    codes = new Map();
-    codesByOption.set(option, codes);
-  }
-  return codes;
-}
-
 function codeAt(
   option: ProductOption,
   times: ReadonlyArray<string | null>,
   day: number,
   slot: number,
-  codes = codesOf(option),
 ): string {
-  const position = day * times.length + slot;
-  let code = codes.get(position);
-  if (code === undefined) {
-    code = inventoryCode(option.code, day, times[slot] ?? null);
-    // The window rolls with the clock: positions left behind are dropped now and then.
-    if (codes.size >= CODES_PER_OPTION) codes.clear();
-    codes.set(position, code);
-  }
-  return code;
+  return inventoryCode(option.code, day, times[slot] ?? null);
 }
 
 /** 32-bit FNV-1a over the UTF-16 code units of `s` (deterministic on every machine). */
@@ -215,21 +187,11 @@ interface DayName {
   dayOfWeek: string;
 }
 
-/** Names of recent days by their epoch milliseconds (bounded): every entry of a day shows them. */
-const dayNames = new Map<number, DayName>();
-
 /** The date and weekday of day `day` after `anchor` (the channel's anchor date, parsed). */
 function dayName(anchor: number, day: number): DayName {
-  const ms = anchor + day * DAY_MS;
-  let name = dayNames.get(ms);
-  if (name === undefined) {
-    // addDays(anchorDate, day), without parsing the anchor date again.
-    const date = formatDate(ms);
-    name = { date, dayOfWeek: dayOfWeek(date) };
-    if (dayNames.size >= 10_000) dayNames.clear();
-    dayNames.set(ms, name);
-  }
-  return name;
+  // addDays(anchorDate, day), without parsing the anchor date again.
+  const date = formatDate(anchor + day * DAY_MS);
+  return { date, dayOfWeek: dayOfWeek(date) };
 }
 
 function makeEntry(
@@ -295,23 +257,29 @@ export function listEntries(
   return entries;
 }
 
-/** The codes of the entries `listEntries` would give for the same arguments, without building them. */
-export function listEntryCodes(
-  ctx: DomainContext,
-  product: Product,
-  option: ProductOption,
-  from = 0,
-  to = Number.POSITIVE_INFINITY,
-): string[] {
-  const w = inventoryWindow(ctx, product, option);
-  const times = slots(product, option);
-  const known = codesOf(option);
-  const codes: string[] = [];
-  for (let i = Math.max(0, from); i < Math.min(w.size, to); i++) {
-    const { day, slot } = positionIn(w, i);
-    codes.push(codeAt(option, times, day, slot, known));
+/**
+ * The virtual instant at which what `listEntries` shows of `product` next changes with the clock alone
+ * (no order, no clock move): when the next of today's tour start times passes (its entry leaves the
+ * window), else at the next Korean midnight (the window moves a day). An answer built from the
+ * inventory holds until then.
+ */
+export function inventoryChangesAt(ctx: DomainContext, product: Product): number {
+  const wall = calendarClock(ctx.now);
+  let until = (Math.floor(wall / DAY_MS) + 1) * DAY_MS;
+  if (product.family === 'tour') {
+    const today = todayIndex(ctx);
+    for (const option of product.options) {
+      const w = inventoryWindow(ctx, product, option);
+      if (w.size === 0 || w.first !== today) continue;
+      const times = slots(product, option);
+      const dayStart = anchorMs(ctx) + today * DAY_MS;
+      // An entry is listed while its start is not before the wall clock: it leaves 1 ms after it.
+      for (const i of w.firstDaySlots) {
+        until = Math.min(until, dayStart + minutesOf(times[i] ?? null) * 60_000 + 1);
+      }
+    }
   }
-  return codes;
+  return ctx.now + (until - wall);
 }
 
 /**

@@ -1,9 +1,10 @@
+import type { operations } from '../../client/generated/simulator.ts';
 import { seedWorld } from '../../fixtures/world.ts';
 import { currentProduct } from '../domain/context.ts';
 import { notFound } from '../domain/errors.ts';
 import { listEntries } from '../domain/inventory.ts';
 import type { DayTicketPrice, Product, TourPrice } from '../domain/types.ts';
-import { type HandlerTable, partsOf } from './routes.ts';
+import type { Handlers } from './routes.ts';
 
 /**
  * Control-API reads the console's panels need beyond the records lists: the catalogue as this channel
@@ -11,12 +12,12 @@ import { type HandlerTable, partsOf } from './routes.ts';
  * going through the channel API, so looking at the sandbox adds nothing to the request journal and no
  * fault rule fires on it — and the lived-in demo world (`POST /__sim/world`).
  */
-export function consoleApiHandlers(): HandlerTable {
+export function consoleApiHandlers(): Handlers<
+  Pick<operations, 'listSimProducts' | 'getSimInventory' | 'seedWorld'>
+> {
   return {
     listSimProducts: async (request, sim) => {
-      const { query } = partsOf<never, { family?: string; latest?: boolean; limit: number; offset: number }>(
-        request,
-      );
+      const { query } = request;
       return {
         body: await sim.read(request.channel.code, (ctx) => {
           const seeded =
@@ -48,7 +49,7 @@ export function consoleApiHandlers(): HandlerTable {
     },
 
     getSimInventory: async (request, sim) => {
-      const { params, query } = partsOf<{ product_code: string }, { days: number }>(request);
+      const { params, query } = request;
       return {
         body: await sim.read(request.channel.code, (ctx) => {
           const product = currentProduct(ctx, params.product_code);
@@ -80,7 +81,7 @@ export function consoleApiHandlers(): HandlerTable {
     },
 
     seedWorld: async (request) => {
-      const { body } = partsOf<never, never, { seed?: number }>(request);
+      const { body } = request;
       const key = /^Token (\S+)$/.exec(String(request.headers.authorization))![1]!;
       const admin = request.headers['x-sim-admin'];
       const summary = await seedWorld(

@@ -1,8 +1,7 @@
-import type { FastifyRequest } from 'fastify';
+import type { operations } from '../../client/generated/simulator.ts';
 import { publishVersion } from '../domain/catalog.ts';
 import { apiError } from '../domain/errors.ts';
 import { answerQuestion } from '../domain/feedback.ts';
-import type { SupplierOrderAction, SupplierTicketAction } from '../domain/statuses.ts';
 import { supplierActOnOrder, supplierActOnTicket } from '../domain/supplier.ts';
 import { CLOCK_LIMIT_MS, formatRfc3339 } from '../domain/time.ts';
 import {
@@ -18,7 +17,7 @@ import type { SharedFaults } from '../store/postgres/faults.ts';
 import type { FaultRule, FaultRules } from './faults.ts';
 import { answerOf } from './feedback.ts';
 import type { RequestJournal } from './request-journal.ts';
-import { type HandlerTable, partsOf } from './routes.ts';
+import type { Handlers } from './routes.ts';
 
 /**
  * The control API (`/__sim`, openapi/simulator.yaml): the developer acts as the supplier and as time,
@@ -36,9 +35,16 @@ export interface ChannelTools {
 const setFaults = (tools: ChannelTools, input: unknown): FaultRule[] | Promise<FaultRule[]> =>
   tools.shared ? tools.shared.set(input) : tools.faults.replace(input);
 
-type Body = Record<string, unknown>;
+/** The simulator document's operations this module answers (the console and event ones live beside it). */
+type ControlOperations = Omit<
+  operations,
+  'listSimProducts' | 'getSimInventory' | 'seedWorld' | 'streamEvents'
+>;
 
-export function controlHandlers(tools: (channel: string) => ChannelTools, version: string): HandlerTable {
+export function controlHandlers(
+  tools: (channel: string) => ChannelTools,
+  version: string,
+): Handlers<ControlOperations> {
   const clock = async (sim: Sandboxes, channel: string) => {
     const { now, offset } = await sim.read(channel, (ctx) => ({
       now: ctx.now,
@@ -49,13 +55,10 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
   /** One page of a collection, newest first (pagination as `limit`/`offset`, with `count` and `next`). */
   const pageOf = <T, R>(
     sim: Sandboxes,
-    request: FastifyRequest,
+    request: { channel: { code: string }; query: { limit: number; offset: number } },
     collection: keyof ChannelState,
     map: (record: T) => R,
-  ) => {
-    const { query } = partsOf<never, { limit?: number; offset?: number }>(request);
-    return sim.page(request.channel.code, collection, query.limit ?? DEFAULT_LIMIT, query.offset ?? 0, map);
-  };
+  ) => sim.page(request.channel.code, collection, request.query.limit, request.query.offset, map);
 
   return {
     getHealth: async () => ({ body: { status: 'ok', version } }),
@@ -69,8 +72,7 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     getClock: async (request, sim) => clock(sim, request.channel.code),
 
     advanceClock: async (request, sim) => {
-      const { body } = partsOf(request);
-      const seconds = body.seconds as number;
+      const { seconds } = request.body;
       await sim.run(request.channel.code, (ctx) => {
         if (ctx.now + seconds * 1000 >= CLOCK_LIMIT_MS) {
           const most = Math.max(0, Math.floor((CLOCK_LIMIT_MS - ctx.now) / 1000) - 1);
@@ -87,27 +89,17 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     },
 
     actAsSupplierOnOrder: async (request, sim) => {
-      const { params, body } = partsOf<{ ax_order_code: string }>(request);
+      const { params, body } = request;
       const order = await sim.run(request.channel.code, (ctx) =>
-        supplierActOnOrder(
-          ctx,
-          params.ax_order_code,
-          body.action as SupplierOrderAction,
-          body.comment as string | undefined,
-        ),
+        supplierActOnOrder(ctx, params.ax_order_code, body.action, body.comment),
       );
       return { body: { ax_order_code: order.code, ax_order_status: order.status, comment: order.comment } };
     },
 
     actAsSupplierOnTicket: async (request, sim) => {
-      const { params, body } = partsOf<{ ax_order_code: string; ticket_code: string }>(request);
+      const { params, body } = request;
       const { order, ticket } = await sim.run(request.channel.code, (ctx) =>
-        supplierActOnTicket(
-          ctx,
-          params.ax_order_code,
-          params.ticket_code,
-          body.action as SupplierTicketAction,
-        ),
+        supplierActOnTicket(ctx, params.ax_order_code, params.ticket_code, body.action),
       );
       return {
         body: { ax_order_code: order.code, ax_ticket_code: ticket.code, ax_ticket_status: ticket.status },
@@ -115,24 +107,20 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     },
 
     answerQuestion: async (request, sim) => {
-      const { params, body } = partsOf<{ question_code: string }>(request);
+      const { params, body } = request;
       const question = await sim.run(request.channel.code, (ctx) =>
-        answerQuestion(ctx, params.question_code, body.body as string),
+        answerQuestion(ctx, params.question_code, body.body),
       );
       return { body: answerOf(question) };
     },
 
     publishProductVersion: async (request, sim) => {
-      const { params, body } = partsOf<{ product_code: string }>(request);
-      const options = body.options as Array<Body> | undefined;
+      const { params, body } = request;
       const product = await sim.run(request.channel.code, (ctx) =>
         publishVersion(ctx, params.product_code, {
-          prices: body.prices as Record<string, Record<string, unknown>> | undefined,
-          contents: body.contents as Record<string, unknown> | undefined,
-          options: options?.map((o) => ({
-            optionCode: o.option_code as string | undefined,
-            optionName: o.option_name as string,
-          })),
+          prices: body.prices,
+          contents: body.contents,
+          options: body.options?.map((o) => ({ optionCode: o.option_code, optionName: o.option_name })),
         }),
       );
       return { status: 201, body: { product_code: product.code, version: product.version } };
@@ -213,8 +201,8 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     },
 
     getJournal: async (request) => {
-      const { query } = partsOf<never, { limit: number; offset?: number }>(request);
-      const page = tools(request.channel.code).journal.page(query.limit, query.offset ?? 0);
+      const { query } = request;
+      const page = tools(request.channel.code).journal.page(query.limit, query.offset);
       // The entries are kept as JSON text: spliced in, not parsed and serialised again.
       return {
         json: Buffer.from(
@@ -229,8 +217,7 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     },
 
     putFaults: async (request) => {
-      const { body } = partsOf(request);
-      return { body: { rules: await setFaults(tools(request.channel.code), body.rules) } };
+      return { body: { rules: await setFaults(tools(request.channel.code), request.body.rules) } };
     },
 
     deleteFaults: async (request) => ({ body: { rules: await setFaults(tools(request.channel.code), []) } }),
@@ -246,5 +233,3 @@ export function controlHandlers(tools: (channel: string) => ChannelTools, versio
     },
   };
 }
-
-const DEFAULT_LIMIT = 100;

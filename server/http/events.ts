@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { operations } from '../../client/generated/simulator.ts';
 import type {
   Change,
   ChannelMeta,
@@ -12,7 +13,7 @@ import type {
 } from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
 import type { SentEntry } from './request-journal.ts';
-import { type HandlerTable, partsOf } from './routes.ts';
+import type { Handlers } from './routes.ts';
 
 /**
  * The channel's changes as events (`GET /__sim/events`): what the console watches, and what a test or
@@ -245,10 +246,10 @@ export function eventsOf(changes: readonly Change[] | 'replaced'): Array<Omit<Si
 }
 
 /** `streamEvents`: the live stream when the client asks for `text/event-stream`, else the kept events as JSON. */
-export function eventHandlers(events: ChannelEvents): HandlerTable {
+export function eventHandlers(events: ChannelEvents): Handlers<Pick<operations, 'streamEvents'>> {
   return {
     streamEvents: async (request) => {
-      const { query } = partsOf<never, { after?: number }>(request);
+      const { query } = request;
       const channel = request.channel.code;
       const accept = String(request.headers.accept ?? '');
       if (/\btext\/event-stream\b/.test(accept)) {

@@ -35,6 +35,11 @@ export class FaultRules {
     this.random = random;
   }
 
+  /** How many rules are set (none, on almost every request: nothing to match). */
+  get size(): number {
+    return this.rules.length;
+  }
+
   list(): FaultRule[] {
     return this.rules.map(({ pattern: _, ...rule }) => rule);
   }

@@ -1,104 +1,135 @@
+import type { operations } from '../../client/generated/ax-cloud.ts';
 import { getProduct, listProducts, listUpdates, registerProduct } from '../domain/catalog.ts';
-import { type InventoryEntry, inventoryWindow, listEntries, listEntryCodes } from '../domain/inventory.ts';
+import { type InventoryEntry, inventoryChangesAt, listEntries } from '../domain/inventory.ts';
 import { toJsonNumber } from '../domain/money.ts';
 import { addDays } from '../domain/time.ts';
 import type { DayTicketPrice, Family, Product, TourPrice } from '../domain/types.ts';
-import { JsonCache } from './json-cache.ts';
-import { forBothFamilies, type HandlerTable, partsOf } from './routes.ts';
+import type { Handler, Handlers } from './routes.ts';
 
 /** Products, registration, latest list, prices and inventory (P1–P10, I1–I2): the vendor's shapes. */
 
-/** List pages, product details and inventory pages, kept serialised while what they show stays the same. */
-const listPages = new JsonCache<string>(1_000);
-const details = new JsonCache<Product>(10_000);
-const inventoryPages = new JsonCache<string>(1_000);
+type Ops = operations;
+type Twins<Tour extends keyof Ops, DayTicket extends keyof Ops> = Handler<Ops[Tour] | Ops[DayTicket]>;
 
-type Paged = { page: number; page_size: number };
-type Code = { product_code: string };
-
-export const productHandlers: HandlerTable = {
-  ...forBothFamilies(
-    (f) => `list${f}Products`,
-    (family) => async (request, sim) => {
-      const { query } = partsOf<never, Paged>(request);
-      const { products, anchorDate } = await sim.read(request.channel.code, (ctx) => ({
-        products: listProducts(ctx, family, query.page, query.page_size),
-        anchorDate: ctx.meta.anchorDate,
-      }));
-      // Sale periods are shown as dates of the channel's calendar: the anchor date is a source too.
-      return {
-        json: listPages.get(`${family} ${query.page} ${query.page_size}`, [anchorDate, ...products], () => ({
+/** P1/P6: a page of the sellable products of a family. */
+const listProductsOf =
+  (family: Family): Twins<'listTourProducts', 'listDayTicketProducts'> =>
+  async (request, sim) => {
+    const { query } = request;
+    // Sale periods are shown as dates of the channel's calendar (its anchor date).
+    const json = await sim.answer(
+      request.channel.code,
+      `list ${family} ${query.page} ${query.page_size}`,
+      (ctx) => ({
+        body: {
           status_code: 200,
-          products: products.map((p) => listItem(p, anchorDate)),
-        })),
-      };
-    },
-  ),
+          products: listProducts(ctx, family, query.page, query.page_size).map((p) =>
+            listItem(p, ctx.meta.anchorDate),
+          ),
+        },
+      }),
+    );
+    return { json };
+  };
 
-  ...forBothFamilies(
-    (f) => `get${f}Product`,
-    (family) => async (request, sim) => {
-      const { params } = partsOf<Code>(request);
-      const product = await sim.read(request.channel.code, (ctx) =>
-        getProduct(ctx, family, params.product_code),
-      );
+/** P2/P7: one product with its contents and options. */
+const getProductOf =
+  (family: Family): Twins<'getTourProduct', 'getDayTicketProduct'> =>
+  async (request, sim) => {
+    const code = request.params.product_code;
+    const json = await sim.answer(request.channel.code, `product ${family} ${code}`, (ctx) => {
+      const product = getProduct(ctx, family, code);
       return {
-        json: details.get(product, [product], () => ({
+        body: {
           status_code: 200,
           required_traveler_information: product.rti,
           contents: product.contents,
           options: product.options.map((o) => ({ option_code: o.code, option_name: o.name })),
-        })),
-      };
-    },
-  ),
-
-  ...forBothFamilies(
-    (f) => `register${f}Product`,
-    (family) => async (request, sim) => {
-      const { params, body } = partsOf<Code>(request);
-      const registration = await sim.run(request.channel.code, (ctx) =>
-        registerProduct(ctx, family, params.product_code, {
-          mappingData: body.mapping_data as Record<string, unknown>,
-          channelProductName: body.channel_product_name as string,
-          channelProductLink: body.channel_product_link as string,
-          channelProductId: body.channel_product_id as string,
-        }),
-      );
-      return {
-        body: {
-          status_code: 201,
-          data: {
-            channel_product_mapping_code: registration.mappingCode,
-            channel_product_mapping_data_code: registration.mappingCode,
-            product_code: registration.productCode,
-            version: registration.version,
-          },
         },
       };
-    },
-  ),
+    });
+    return { json };
+  };
 
-  ...forBothFamilies(
-    (f) => `list${f}ProductUpdates`,
-    (family) => async (request, sim) => {
-      const { query } = partsOf<never, Paged>(request);
-      const updates = await sim.read(request.channel.code, (ctx) =>
-        listUpdates(ctx, family, query.page, query.page_size),
-      );
-      return {
-        body: {
-          status_code: 201,
-          data: updates.map((u) => ({ product_code: u.code, title: u.title, version: u.version })),
+/** P3/P8: the channel registers (maps) a product. */
+const registerProductOf =
+  (family: Family): Twins<'registerTourProduct', 'registerDayTicketProduct'> =>
+  async (request, sim) => {
+    const { params, body } = request;
+    const registration = await sim.run(request.channel.code, (ctx) =>
+      registerProduct(ctx, family, params.product_code, {
+        mappingData: body.mapping_data,
+        channelProductName: body.channel_product_name,
+        channelProductLink: body.channel_product_link,
+        channelProductId: body.channel_product_id,
+      }),
+    );
+    return {
+      body: {
+        status_code: 201,
+        data: {
+          channel_product_mapping_code: registration.mappingCode,
+          channel_product_mapping_data_code: registration.mappingCode,
+          product_code: registration.productCode,
+          version: registration.version,
         },
-      };
-    },
-  ),
+      },
+    };
+  };
+
+/** P4/P9: the latest list — registered products with a newer version. */
+const listProductUpdatesOf =
+  (family: Family): Twins<'listTourProductUpdates', 'listDayTicketProductUpdates'> =>
+  async (request, sim) => {
+    const { query } = request;
+    const updates = await sim.read(request.channel.code, (ctx) =>
+      listUpdates(ctx, family, query.page, query.page_size),
+    );
+    return {
+      body: {
+        status_code: 201,
+        data: updates.map((u) => ({ product_code: u.code, title: u.title, version: u.version })),
+      },
+    };
+  };
+
+/** I1/I2: a page of each option's inventory entries. */
+const getInventoryOf =
+  (family: Family): Twins<'getTourInventory', 'getDayTicketInventory'> =>
+  async (request, sim) => {
+    const { params, query } = request;
+    const start = (query.page - 1) * query.page_size;
+    const end = start + query.page_size;
+    const key = `inventory ${family} ${params.product_code} ${query.page} ${query.page_size}`;
+    const json = await sim.answer(request.channel.code, key, (ctx) => {
+      const product = getProduct(ctx, family, params.product_code);
+      const byOption: Record<string, unknown[]> = {};
+      for (const option of product.options) {
+        // Paging is per option: page N of each option's entries.
+        byOption[option.code] = listEntries(ctx, product, option, start, end).map((e) =>
+          inventoryItem(family, e),
+        );
+      }
+      // Today's start times pass and days turn without a commit: the page holds until the next such instant.
+      const validUntil = inventoryChangesAt(ctx, product);
+      return { body: { status_code: 200, option_codes: byOption }, validUntil };
+    });
+    return { json };
+  };
+
+export const productHandlers = {
+  listTourProducts: listProductsOf('tour'),
+  listDayTicketProducts: listProductsOf('day-ticket'),
+  getTourProduct: getProductOf('tour'),
+  getDayTicketProduct: getProductOf('day-ticket'),
+  registerTourProduct: registerProductOf('tour'),
+  registerDayTicketProduct: registerProductOf('day-ticket'),
+  listTourProductUpdates: listProductUpdatesOf('tour'),
+  listDayTicketProductUpdates: listProductUpdatesOf('day-ticket'),
 
   getTourPrice: async (request, sim) => {
-    const { params } = partsOf<Code>(request);
     const product = await sim.read(request.channel.code, (ctx) =>
-      getProduct(ctx, 'tour', params.product_code),
+      getProduct(ctx, 'tour', request.params.product_code),
     );
     const prices = product.options.map((o) => {
       const price = o.price as TourPrice;
@@ -114,9 +145,8 @@ export const productHandlers: HandlerTable = {
   },
 
   getDayTicketPrice: async (request, sim) => {
-    const { params } = partsOf<Code>(request);
     const product = await sim.read(request.channel.code, (ctx) =>
-      getProduct(ctx, 'day-ticket', params.product_code),
+      getProduct(ctx, 'day-ticket', request.params.product_code),
     );
     const prices = product.options.map((o) => {
       const price = o.price as DayTicketPrice;
@@ -125,40 +155,9 @@ export const productHandlers: HandlerTable = {
     return { body: { status_code: 200, prices } };
   },
 
-  ...forBothFamilies(
-    (f) => `get${f}Inventory`,
-    (family) => async (request, sim) => {
-      const { params, query } = partsOf<Code, Paged>(request);
-      const start = (query.page - 1) * query.page_size;
-      const end = start + query.page_size;
-      const channel = request.channel.code;
-      const json = await sim.read(channel, (ctx) => {
-        const product = getProduct(ctx, family, params.product_code);
-        // What the page shows depends on the product, the channel's day zero, the window the virtual
-        // clock puts each option at (its first day and how many of today's start times are still ahead)
-        // and the stock it ordered of each entry shown; while those are the same, so is the answer.
-        const sources: unknown[] = [product, ctx.meta.anchorDate];
-        for (const option of product.options) {
-          const w = inventoryWindow(ctx, product, option);
-          sources.push(w.first, w.firstDaySlots.length, w.size);
-          for (const code of listEntryCodes(ctx, product, option, start, end))
-            sources.push(ctx.state.stock[code] ?? 0);
-        }
-        return inventoryPages.get(`${channel} ${family} ${product.code} ${start} ${end}`, sources, () => {
-          const byOption: Record<string, unknown[]> = {};
-          for (const option of product.options) {
-            // Paging is per option: page N of each option's entries.
-            byOption[option.code] = listEntries(ctx, product, option, start, end).map((e) =>
-              inventoryItem(family, e),
-            );
-          }
-          return { status_code: 200, option_codes: byOption };
-        });
-      });
-      return { json };
-    },
-  ),
-};
+  getTourInventory: getInventoryOf('tour'),
+  getDayTicketInventory: getInventoryOf('day-ticket'),
+} satisfies Partial<Handlers<Ops>>;
 
 /** One inventory entry as the vendor shows it: tours with start time, weekday, on-sale flag and minimum. */
 export function inventoryItem(family: Family, e: InventoryEntry) {

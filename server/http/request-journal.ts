@@ -61,6 +61,11 @@ export class RequestJournal {
   private readonly maxBytes: number;
   private readonly bodyBytes: number;
   private readonly listeners = new Set<(entry: SentEntry) => void>();
+  /**
+   * What was kept of an answer sent as bytes, by those bytes: a cached answer (answer-cache.ts) is sent
+   * as the same Buffer again and again, never written to, so it is decoded and checked once.
+   */
+  private readonly keptAnswers = new WeakMap<Buffer, { text: string; truncated: boolean }>();
 
   constructor(options: RequestJournalOptions | number = {}) {
     const o = typeof options === 'number' ? { capacity: options } : options;
@@ -94,13 +99,11 @@ export class RequestJournal {
         ? this.keep(raw)
         : this.keep(jsonText(entry.request_body));
     const payload = entry.response_payload;
-    // A large answer kept as bytes (json-cache.ts) is not decoded whole just to keep its beginning.
-    const response =
-      Buffer.isBuffer(payload) && payload.length > this.bodyBytes
-        ? this.keep(JSON.stringify(payload.subarray(0, this.bodyBytes).toString('utf8')), true)
-        : typeof payload === 'string' && payload.length > this.bodyBytes
-          ? this.keep(payload)
-          : this.keep(responseText(payload, entry.response_type));
+    const response = Buffer.isBuffer(payload)
+      ? this.keepBytes(payload, entry.response_type)
+      : typeof payload === 'string' && payload.length > this.bodyBytes
+        ? this.keep(payload)
+        : this.keep(responseText(payload, entry.response_type));
     const head =
       `"at":${JSON.stringify(entry.at)},"method":${JSON.stringify(entry.method)},` +
       `"path":${JSON.stringify(entry.path)},"status":${JSON.stringify(entry.status)}`;
@@ -145,6 +148,20 @@ export class RequestJournal {
     this.bytes -= oldest.bytes;
   }
 
+  /** An answer sent as bytes, kept as `keep` keeps text (see `keptAnswers`). */
+  private keepBytes(payload: Buffer, type: string | undefined): { text: string; truncated: boolean } {
+    const json = type?.startsWith('application/json') === true;
+    const known = json ? this.keptAnswers.get(payload) : undefined;
+    if (known !== undefined) return known;
+    // A large answer is not decoded whole just to keep its beginning.
+    const kept =
+      payload.length > this.bodyBytes
+        ? this.keep(JSON.stringify(payload.subarray(0, this.bodyBytes).toString('utf8')), true)
+        : this.keep(responseText(payload, type));
+    if (json) this.keptAnswers.set(payload, kept);
+    return kept;
+  }
+
   /**
    * A body's JSON text, or — past `bodyBytes` — the beginning of that text as a JSON string, marked as
    * truncated. The beginning is copied out, so the whole text is not kept alive by a slice of it.
@@ -173,7 +190,7 @@ function jsonText(value: unknown): string {
 }
 
 /**
- * The answer as JSON text: a JSON answer as sent (bytes from json-cache.ts, or text), anything else
+ * The answer as JSON text: a JSON answer as sent (bytes from the answer cache, or text), anything else
  * (a fault's plain-text body) as a JSON string; null when there was none (or it was a stream).
  */
 function responseText(payload: unknown, type: string | undefined): string {

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Family } from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
 import type { LoadedSpec, OperationSpec } from './spec.ts';
 
@@ -14,20 +13,62 @@ export type Answer =
   /** A long-lived answer (the event stream): sent as it is written, with this content type. */
   | { status?: number; stream: Readable; type: string; headers?: Record<string, string> };
 
-export type Handler = (request: FastifyRequest, sim: Sandboxes) => Promise<Answer>;
-export type HandlerTable = Record<string, Handler>;
+/**
+ * Query parameters the spec gives a `default` (ajv fills it in before the handler runs, so the handler
+ * reads them as present). `registerOperations` checks this list against the documents at start-up.
+ */
+export const DEFAULTED_QUERY = ['page', 'page_size', 'limit', 'offset', 'latest', 'days'] as const;
+type Defaulted = (typeof DEFAULTED_QUERY)[number];
 
-/** Which API an operation belongs to, read by the hooks in app.ts. */
+/** An openapi-typescript operation (`operations[Id]` of client/generated/*.ts). */
+interface Operation {
+  parameters: { query?: unknown; path?: unknown };
+  requestBody?: unknown;
+}
+
+/** An operation without path parameters or query: nothing to read there (a typo does not compile). */
+type Nothing = Record<never, never>;
+type PathOf<Op extends Operation> = OrNothing<NonNullable<Op['parameters']['path']>>;
+type QueryOf<Op extends Operation> = OrNothing<WithDefaults<NonNullable<Op['parameters']['query']>>>;
+type OrNothing<T> = [T] extends [never] ? Nothing : T;
+type WithDefaults<Q> = Omit<Q, Defaulted> & { [K in Extract<keyof Q, Defaulted>]-?: NonNullable<Q[K]> };
+/**
+ * The JSON body; an optional body left out reads as `{}` (see registerOperations), so it is always
+ * there. An operation without a body has none.
+ */
+type BodyOf<Op extends Operation> =
+  NonNullable<Op['requestBody']> extends { content: { 'application/json': infer B } } ? B : undefined;
+
+/** A request of operation `Op` after validation: params, query and body typed from the spec. */
+export type RequestOf<Op extends Operation> = FastifyRequest<{
+  Params: PathOf<Op>;
+  Querystring: QueryOf<Op>;
+  Body: BodyOf<Op>;
+}>;
+
+export type Handler<Op extends Operation> = (request: RequestOf<Op>, sim: Sandboxes) => Promise<Answer>;
+
+/**
+ * One handler per operation of a generated `operations` interface, keyed by its operationId: a missing
+ * or extra handler, or a request field the spec no longer has, fails `tsc`.
+ */
+export type Handlers<Ops> = { [Id in keyof Ops]: Ops[Id] extends Operation ? Handler<Ops[Id]> : never };
+
+/** What registration sees: a handler of some operation, its request already validated against it. */
+// biome-ignore lint/suspicious/noExplicitAny: each handler is checked against its own operation where the table is written.
+export type AnyHandler = (request: any, sim: Sandboxes) => Promise<Answer>;
+export type HandlerTable = Record<string, AnyHandler>;
+
+/** What a route knows of its operation, read by its API's hooks. */
 export interface RouteConfig {
   operationId: string;
-  api: 'channel' | 'control';
+  /** False for the few operations anyone may call without credentials. */
   auth: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     operationId?: string;
-    api?: 'channel' | 'control';
     auth?: boolean;
   }
 }
@@ -42,14 +83,13 @@ export function registerOperations(
   spec: LoadedSpec,
   handlers: HandlerTable,
   sim: Sandboxes,
-  api: RouteConfig['api'],
   isPublic: (operationId: string) => boolean = () => false,
 ): void {
-  const mismatch = handlerMismatch(spec.operations, handlers);
+  const mismatch = [...handlerMismatch(spec.operations, handlers), ...defaultsMismatch(spec.operations)];
   if (mismatch.length > 0) throw new Error(`Handlers do not match the spec: ${mismatch.join('; ')}`);
   for (const op of spec.operations) {
     const handler = handlers[op.operationId]!;
-    const config: RouteConfig = { operationId: op.operationId, api, auth: !isPublic(op.operationId) };
+    const config: RouteConfig = { operationId: op.operationId, auth: !isPublic(op.operationId) };
     const schema = {
       ...(op.params && { params: op.params }),
       ...(op.querystring && { querystring: op.querystring }),
@@ -96,17 +136,19 @@ export function handlerMismatch(operations: readonly OperationSpec[], handlers: 
   ];
 }
 
-/** Builds the `Tour` and `DayTicket` handlers of one operation from a function of the family. */
-export function forBothFamilies(
-  name: (family: 'Tour' | 'DayTicket') => string,
-  build: (family: Family) => Handler,
-): HandlerTable {
-  return { [name('Tour')]: build('tour'), [name('DayTicket')]: build('day-ticket') };
-}
-
-/** Typed access to the parts of a validated request. */
-export function partsOf<P = Record<string, string>, Q = Record<string, number>, B = Record<string, unknown>>(
-  request: FastifyRequest,
-) {
-  return { params: request.params as P, query: request.query as Q, body: request.body as B };
+/** Query parameters whose spec default and `DEFAULTED_QUERY` disagree (the handler types rely on it). */
+function defaultsMismatch(operations: readonly OperationSpec[]): string[] {
+  const listed = new Set<string>(DEFAULTED_QUERY);
+  const problems: string[] = [];
+  for (const op of operations) {
+    const properties = (op.querystring?.properties ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [name, schema] of Object.entries(properties)) {
+      if ('default' in schema !== listed.has(name)) {
+        problems.push(
+          `query parameter ${name} of ${op.operationId} and DEFAULTED_QUERY disagree on its default`,
+        );
+      }
+    }
+  }
+  return problems;
 }

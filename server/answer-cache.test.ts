@@ -1,43 +1,58 @@
 import { describe, expect, it } from 'vitest';
-import { buildSimulator } from '../app.ts';
-import { listEntries } from '../domain/inventory.ts';
-import { JsonCache } from './json-cache.ts';
-import { inventoryItem } from './products.ts';
+import { AnswerCache } from './answer-cache.ts';
+import { buildSimulator } from './app.ts';
+import type { DomainContext } from './domain/context.ts';
+import { listEntries } from './domain/inventory.ts';
+import { emptyState } from './domain/types.ts';
+import { inventoryItem } from './http/products.ts';
 
-describe('JsonCache', () => {
-  it('keeps the JSON while the source objects are the same ones, and rebuilds when one changes', () => {
-    const cache = new JsonCache<string>(10);
-    const a = { name: '가' };
-    const b = { name: 'b' };
-    let builds = 0;
-    const build = (items: object[]) => () => {
-      builds++;
-      return { items };
-    };
-    const first = cache.get('k', [a, b], build([a, b]));
-    expect(first.toString('utf8')).toBe(JSON.stringify({ items: [a, b] }));
-    expect(cache.get('k', [a, b], build([a, b]))).toBe(first);
-    const c = { ...b };
-    expect(cache.get('k', [a, c], build([a, c])).toString('utf8')).toBe(JSON.stringify({ items: [a, c] }));
-    expect(builds).toBe(2);
+describe('AnswerCache', () => {
+  const state = emptyState({
+    channel: 'c',
+    catalogId: 'x',
+    anchorDate: '2026-03-01',
+    clockOffsetMs: 0,
+    createdAt: '2026-03-01T00:00:00.000Z',
   });
 
-  it('forgets the least recently used answers beyond its capacity', () => {
-    const cache = new JsonCache<number>(2);
-    const source = [{}];
+  /** A read's context as the cache sees it: the state and the virtual now. */
+  const at = (s: typeof state, now: number) => ({ state: s, now }) as DomainContext;
+
+  it('sends the same bytes until a change, then builds again', () => {
+    const cache = new AnswerCache();
     let builds = 0;
-    const build = () => {
-      builds++;
-      return builds;
-    };
-    cache.get(1, source, build);
-    cache.get(2, source, build);
-    cache.get(1, source, build);
-    cache.get(3, source, build);
+    const build = () => ({ body: { n: ++builds, text: '가' } });
+    const first = cache.get('k', at(state, 0), build);
+    expect(first.toString('utf8')).toBe(JSON.stringify({ n: 1, text: '가' }));
+    expect(cache.get('k', at(state, 0), build)).toBe(first);
+    cache.changed();
+    expect(JSON.parse(cache.get('k', at(state, 0), build).toString('utf8')).n).toBe(2);
+  });
+
+  it('builds again once the clock reaches validUntil, and for another state object', () => {
+    const cache = new AnswerCache();
+    let builds = 0;
+    const build = () => ({ body: ++builds, validUntil: 100 });
+    cache.get('k', at(state, 0), build);
+    cache.get('k', at(state, 99), build);
+    expect(builds).toBe(1);
+    cache.get('k', at(state, 100), build);
+    expect(builds).toBe(2);
+    cache.get('k', at(structuredClone(state), 0), build);
     expect(builds).toBe(3);
-    cache.get(1, source, build);
+  });
+
+  it('keeps at most its capacity, the oldest going first', () => {
+    const cache = new AnswerCache(2);
+    let builds = 0;
+    const build = () => ({ body: ++builds });
+    cache.get('1', at(state, 0), build);
+    cache.get('2', at(state, 0), build);
+    cache.get('3', at(state, 0), build);
+    expect(cache.size).toBe(2);
+    cache.get('2', at(state, 0), build);
     expect(builds).toBe(3);
-    cache.get(2, source, build);
+    cache.get('1', at(state, 0), build);
     expect(builds).toBe(4);
   });
 });
@@ -189,6 +204,126 @@ describe('inventory pages sent from the cache', () => {
       });
       expect(cancelled.statusCode).toBe(200);
       expect(await page(one)).toBe(before);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('answers kept per channel are built again after', () => {
+  const one = { authorization: 'Token demo-key' };
+  const two = { authorization: 'Token demo-key-2' };
+  const json = { 'content-type': 'application/json' };
+  const code = '00000000-0000-4000-8000-000000000001';
+  const url = `/v1/channel/inventory/tour/${code}?page=1&page_size=5`;
+
+  /** The inventory page as the domain builds it now, without any cache. */
+  const expected = async (app: Awaited<ReturnType<typeof buildSimulator>>, channel: string) => {
+    const product = app.sim.catalog.byCode.get(code)!;
+    return JSON.stringify(
+      await app.sim.read(channel, (ctx) => ({
+        status_code: 200,
+        option_codes: Object.fromEntries(
+          product.options.map((o) => [
+            o.code,
+            listEntries(ctx, product, o, 0, 5).map((e) => inventoryItem('tour', e)),
+          ]),
+        ),
+      })),
+    );
+  };
+
+  it('a clock advance, a reset and an import', async () => {
+    const app = await buildSimulator({ data: ':memory:' });
+    try {
+      const page = async () => (await app.inject({ url, headers: one })).body;
+      const before = await page();
+      expect(await page()).toBe(before);
+      const exported = (await app.inject({ url: '/__sim/state', headers: one })).body;
+
+      const advanced = await app.inject({
+        method: 'POST',
+        url: '/__sim/clock/advance',
+        headers: { ...one, ...json },
+        payload: { seconds: 3 * 86_400 },
+      });
+      expect(advanced.statusCode).toBe(200);
+      const later = await page();
+      expect(later).not.toBe(before);
+      expect(later).toBe(await expected(app, 'demo-channel'));
+      expect((await app.inject({ url, headers: two })).body).toBe(before);
+
+      const imported = await app.inject({
+        method: 'PUT',
+        url: '/__sim/state',
+        headers: { ...one, ...json },
+        payload: exported,
+      });
+      expect(imported.statusCode).toBe(200);
+      expect(await page()).toBe(before);
+
+      await app.inject({
+        method: 'POST',
+        url: '/__sim/clock/advance',
+        headers: { ...one, ...json },
+        payload: { seconds: 86_400 },
+      });
+      expect(await page()).not.toBe(before);
+      expect((await app.inject({ method: 'POST', url: '/__sim/reset', headers: one })).statusCode).toBe(200);
+      expect(await page()).toBe(await expected(app, 'demo-channel'));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('one of today’s start times passing, with no commit at all', async () => {
+    // Korean 07:00 on 2026-03-01 (UTC 22:00 the day before).
+    let now = Date.UTC(2026, 1, 28, 22);
+    const app = await buildSimulator({ data: ':memory:', realNow: () => now });
+    try {
+      const page = async () => JSON.parse((await app.inject({ url, headers: one })).body);
+      const before = await page();
+      const [option, entries] = Object.entries(
+        before.option_codes as Record<string, Array<Record<string, string>>>,
+      )[0]!;
+      const first = entries[0]!;
+      expect(first.date).toBe('2026-03-01');
+      // Just past its start on the Korean wall clock: it has left the window.
+      now = Date.parse(`${first.date}T${first.start_time}:00Z`) - 9 * 3_600_000 + 1;
+      const after = await page();
+      expect(after.option_codes[option][0].inventory_code).not.toBe(first.inventory_code);
+      expect(JSON.stringify(after)).toBe(await expected(app, 'demo-channel'));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a product version the supplier publishes, in the product list too', async () => {
+    const app = await buildSimulator({ data: ':memory:' });
+    try {
+      const list = async (headers: Record<string, string>) =>
+        (await app.inject({ url: '/v1/channel/products/tour?page=1&page_size=5', headers })).json();
+      const before = await list(one);
+      const published = await app.inject({
+        method: 'POST',
+        url: `/__sim/products/${code}/versions`,
+        headers: { ...one, ...json },
+        payload: { contents: { product_sub_title: '새 부제목' } },
+      });
+      expect(published.statusCode).toBe(201);
+      const product = app.sim.catalog.byCode.get(code)!;
+      const after = await list(one);
+      expect(after).toEqual(
+        await app.sim.read('demo-channel', (ctx) => ({
+          status_code: 200,
+          products: app.sim.catalog.tours.slice(0, 5).map((p) => ({
+            product_code: p.code,
+            ...(ctx.state.products[p.code] ?? p).listing,
+          })),
+        })),
+      );
+      expect(product.code).toBe(code);
+      expect(await list(two)).toEqual(before);
     } finally {
       await app.close();
     }

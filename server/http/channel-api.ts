@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { operations } from '../../client/generated/ax-cloud.ts';
+import type { Sandboxes } from '../sandbox.ts';
+import { authenticate } from './auth.ts';
+import type { ChannelTools } from './control.ts';
+import { answerError } from './errors.ts';
+import type { FaultRules } from './faults.ts';
+import { feedbackHandlers } from './feedback.ts';
+import { orderHandlers } from './orders.ts';
+import { productHandlers } from './products.ts';
+import { type Handlers, registerOperations } from './routes.ts';
+import type { LoadedSpec } from './spec.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Serialised answer of the current request, kept for the request journal. */
+    sentPayload?: unknown;
+  }
+}
+
+export interface ChannelApiOptions {
+  sim: Sandboxes;
+  /** openapi/ax-cloud.yaml, read. */
+  spec: LoadedSpec;
+  tools: (channel: string) => ChannelTools;
+  /** Runs the rest of each request in the store's request scope (PostgreSQL: one sync per request). */
+  enter?: (next: () => void) => void;
+}
+
+/** The channel API's handler table: every operation of openapi/ax-cloud.yaml, by operationId. */
+export function channelHandlers(): Handlers<operations> {
+  return { ...productHandlers, ...orderHandlers, ...feedbackHandlers } satisfies Handlers<operations>;
+}
+
+/**
+ * The vendor's API (`/v1/channel/…`), as an encapsulated plugin with the hooks only it has: every
+ * request authenticated by its channel's key, the channel's fault rules applied, and the request and
+ * its answer kept in the channel's request journal.
+ */
+export async function channelApi(app: FastifyInstance, options: ChannelApiOptions): Promise<void> {
+  const { sim, tools, enter } = options;
+  if (enter) app.addHook('onRequest', (_request, _reply, done) => enter(done));
+
+  // The hooks take callbacks rather than returning promises: on a read they finish synchronously, and
+  // every promise and microtask saved counts on a path that answers in tens of microseconds.
+  app.addHook('onRequest', (request, reply, done) => {
+    authenticate(sim, request);
+    const channelTools = tools(request.channel.code);
+    if (channelTools.shared === undefined) applyFault(channelTools.faults, request, reply, done);
+    else {
+      channelTools.shared
+        .refresh(request.method)
+        .then(() => applyFault(channelTools.faults, request, reply, done), done);
+    }
+  });
+
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    request.sentPayload = payload;
+    done(null, payload);
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    // Refused credentials name no channel, so they have no journal to go to.
+    if (request.channel) {
+      tools(request.channel.code).journal.add({
+        at: new Date().toISOString(),
+        method: request.method,
+        path: request.url,
+        status: reply.statusCode,
+        request_body: request.body ?? null,
+        request_text: request.body === undefined ? undefined : request.bodyText,
+        response_payload: request.sentPayload,
+        response_type: reply.getHeader('content-type') as string | undefined,
+        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+      });
+    }
+    done();
+  });
+
+  app.setErrorHandler(answerError('nested'));
+  registerOperations(app, options.spec, channelHandlers(), sim);
+}
+
+/** The channel's fault rules on this request: delayed, answered in its place, or passed on (`done`). */
+function applyFault(
+  faults: FaultRules,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
+  const fault = faults.size === 0 ? undefined : faults.match(request.method, request.url.split('?')[0]!);
+  if (!fault) {
+    done();
+    return;
+  }
+  const answer = () => {
+    if (fault.status === undefined) done();
+    else reply.code(fault.status).send(fault.body ?? { detail: `injected fault ${fault.status}` });
+  };
+  if (fault.delayMs > 0) setTimeout(answer, fault.delayMs);
+  else answer();
+}
