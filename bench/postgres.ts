@@ -53,7 +53,7 @@ interface Options {
   log: (line: string) => void;
 }
 
-/** Several load generators at once, one per server, their answers counted together. */
+/** Several loads at once, one per server (all in the generator process), their answers counted together. */
 async function spread(
   targets: Target[],
   connections: number,
