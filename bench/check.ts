@@ -108,11 +108,11 @@ async function main(): Promise<void> {
       seconds: Math.min(seconds, 3),
       headers,
       generator: 'lean',
-      burnMicros: 150,
+      burnMicros: 300,
       serverPid: bare.pid,
     });
     const refusalLine = slow.refused
-      ? `Generator slowed on purpose (150 µs busy-wait per answer): ${Math.round(slow.rps)} req/s, generator CPU ${slow.generatorCores.toFixed(2)}, server CPU ${(slow.serverCores ?? 0).toFixed(2)} — refused as it must be (${slow.refused}).`
+      ? `Generator slowed on purpose (300 µs busy-wait per answer): ${Math.round(slow.rps)} req/s, generator CPU ${slow.generatorCores.toFixed(2)}, server CPU ${(slow.serverCores ?? 0).toFixed(2)} — refused as it must be (${slow.refused}).`
       : `**Generator slowed on purpose was NOT refused** (generator CPU ${slow.generatorCores.toFixed(2)}, loop ${(slow.generatorElu * 100).toFixed(0)} %).`;
     if (!slow.refused) problems.push('the saturation rule did not refuse a generator slowed on purpose');
 

@@ -206,6 +206,9 @@ const ms = (n: number | undefined) => (n === undefined ? '–' : n < 10 ? n.toFi
 const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
 const ratio = (n: number | undefined, digits = 2) => (n === undefined ? '–' : `${n.toFixed(digits)}×`);
 
+/** Neither side of a ratio was refused. */
+const valid = (...sides: Array<Summary | undefined>) => sides.every((x) => !x?.invalid);
+
 function cell(s: Summary | undefined): string {
   if (!s) return '–';
   if (s.invalid) return `**refused** (${s.invalid})`;
@@ -234,7 +237,9 @@ export function toMarkdown(r: BenchResults): string {
   for (const read of r.reads) {
     lines.push(
       `| ${read.title} | ${read.bodyBytes.sim ?? '–'} / ${read.bodyBytes.prism ?? '–'} | ${cell(read.summary.bare)} | ` +
-        `${cell(read.summary.sim)} | ${cell(read.summary.prism)} | ${ratio(read.simOverCeiling)} | ${ratio(read.simOverPrism, 1)} |`,
+        `${cell(read.summary.sim)} | ${cell(read.summary.prism)} | ` +
+        `${valid(read.summary.sim, read.summary.bare) ? ratio(read.simOverCeiling) : 'refused'} | ` +
+        `${valid(read.summary.sim, read.summary.prism) ? ratio(read.simOverPrism, 1) : 'refused'} |`,
     );
   }
   if (r.writeMix) {

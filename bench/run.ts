@@ -177,7 +177,7 @@ async function main(): Promise<void> {
             serverPid: target.pid,
           });
         const run = (target: Target, scenarioPath: string, seconds: number) =>
-          quietest(() => once(target, scenarioPath, seconds));
+          quietest(`GET ${scenarioPath} on ${target.name}`, () => once(target, scenarioPath, seconds));
 
         if (config.warmupSeconds > 0) {
           log(`warm-up: ${config.warmupSeconds} s per target and scenario`);
@@ -310,7 +310,7 @@ const cores = (n: number | undefined) => (n === undefined ? '?' : `${n.toFixed(2
  * counts), or other processes on the machine used more than `maxForeignCores` during it. Keeps the
  * attempt that counts and was disturbed least.
  */
-async function quietest(measure: () => Promise<LoadResult>): Promise<LoadResult> {
+async function quietest(what: string, measure: () => Promise<LoadResult>): Promise<LoadResult> {
   let best: LoadResult | undefined;
   const better = (a: LoadResult, b: LoadResult) =>
     !a.refused !== !b.refused ? !a.refused : (a.foreignCores ?? 0) < (b.foreignCores ?? 0);
@@ -325,7 +325,7 @@ async function quietest(measure: () => Promise<LoadResult>): Promise<LoadResult>
     log(`  other processes used ${cores(result.foreignCores)} during that run; running it again`);
   }
   if (best!.refused) {
-    failures.push(`a run was refused ${config.retries + 1} times: ${best!.refused}`);
+    failures.push(`${what} was refused ${config.retries + 1} times: ${best!.refused}`);
     process.exitCode = 1;
   }
   return best!;
@@ -338,7 +338,9 @@ async function writeRound(
   previous: WriteMixResult | undefined,
 ): Promise<WriteMixResult> {
   let attempt = 0;
-  const result = await quietest(() => writeAttempt(sim, round, attempt++ === 0));
+  const result = await quietest(`write mix round ${round + 1}`, () =>
+    writeAttempt(sim, round, attempt++ === 0),
+  );
   const kinds = Object.entries(result.kinds ?? {})
     .map(
       ([k, s]) =>
