@@ -46,6 +46,10 @@ export interface LoadResult extends JobResult {
 const env = process.env;
 /** The generator may use at most this share of its core (and of its event loop's time)… */
 export const MAX_GENERATOR = Number(env.BENCH_MAX_GENERATOR ?? 0.85);
+if (!(MAX_GENERATOR > 0 && MAX_GENERATOR <= 1))
+  throw new Error(`BENCH_MAX_GENERATOR=${env.BENCH_MAX_GENERATOR}: expected a share of one core, in (0, 1]`);
+if (env.BENCH_GENERATOR && env.BENCH_GENERATOR !== 'lean' && env.BENCH_GENERATOR !== 'autocannon')
+  throw new Error(`BENCH_GENERATOR=${env.BENCH_GENERATOR}: expected lean or autocannon`);
 export const DEFAULT_GENERATOR: GeneratorName = env.BENCH_GENERATOR === 'autocannon' ? 'autocannon' : 'lean';
 /** Lean generator: requests in flight per connection. */
 const PIPELINING = Math.max(1, Number(env.BENCH_PIPELINING ?? 1));
