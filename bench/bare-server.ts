@@ -11,12 +11,18 @@ if (!file) throw new Error('usage: bare-server.ts <payloads.json>');
 const payloads = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
 
 const app = Fastify({ logger: false, keepAliveTimeout: 65_000 });
+// Answers sent, for `npm run bench:check` to compare the load generators' counts with.
+let served = 0;
 for (const [url, body] of Object.entries(payloads)) {
   const bytes = Buffer.from(body, 'utf8');
   app.get(url, (_request, reply) => {
+    served++;
     reply.type('application/json; charset=utf-8').send(bytes);
   });
 }
+app.get('/__bench/served', (_request, reply) => {
+  reply.send({ served });
+});
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`bare fastify listening on ${address}\n`);
 const stop = () => app.close().then(() => process.exit(0));

@@ -27,7 +27,6 @@ import {
   type Call,
   type Channel,
   type ClosedDay,
-  createOnlyRequests,
   httpCaller,
   orderBody,
   prepareFamily,
@@ -209,7 +208,7 @@ export async function measureLevel(
         connections: options.connections,
         seconds: options.warmupSeconds,
         headers,
-        requests: createOnlyRequests(slots, `warm-${existingOrders}`),
+        sequence: { kind: 'create only', slots, runId: `warm-${existingOrders}` },
       });
       // The warm-up took stock: ask again.
       slots.splice(
@@ -223,7 +222,7 @@ export async function measureLevel(
       connections: options.connections,
       seconds: options.seconds,
       headers,
-      requests: createOnlyRequests(slots, `growth-${existingOrders}`),
+      sequence: { kind: 'create only', slots, runId: `growth-${existingOrders}` },
       serverPid: sim.pid,
     });
     const rssEnd = sim.rss();

@@ -1,11 +1,18 @@
 /**
- * One load run with autocannon 9 (as a library, in this process): a fixed number of connections for a
- * fixed time, bounded and self-stopping. Latency is recorded from autocannon's `response` events with
- * sub-millisecond precision for every answer (autocannon's own histogram keeps whole milliseconds of 2xx
- * answers only), and per request kind when the run mixes kinds.
+ * One load run, driven from the benchmark's process but generated in another: the generator process
+ * (`bench/generator.ts`), started once and pinned to its own core (CPU 0; the servers get CPU 1), runs
+ * the load and reports its own CPU. This side meters the rest from `/proc`: the server's CPU (it and its
+ * children) and everyone else's. A run whose generator was saturated is marked so (`saturated`): its
+ * figures say how fast the generator went, not the server — see `refusal` and
+ * docs/decisions/019-load-generator.md.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import autocannon from 'autocannon';
+import path from 'node:path';
+import type { GeneratorName, JobResult, LoadJob } from './generator.ts';
+import { PINNED, ROOT } from './targets.ts';
+
+export type { KindStats } from './generator.ts';
 
 export interface LoadOptions {
   url: string;
@@ -14,45 +21,50 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   method?: 'GET' | 'POST' | 'PATCH';
   body?: string;
-  /** A request sequence per connection (autocannon `requests`); each entry may name its kind. */
-  requests?: Array<autocannon.Request & { kind?: string }>;
+  /** A request sequence per connection (always autocannon). */
+  sequence?: LoadJob['sequence'];
+  /** For fixed requests: which generator (default `BENCH_GENERATOR`, else lean). */
+  generator?: GeneratorName;
+  /** Busy-waits per answer in the generator (default `BENCH_GENERATOR_BURN_US`). */
+  burnMicros?: number;
   /**
-   * The server's pid: CPU it and its children use is the server's, this process's is the load
+   * The server's pid: CPU it and its children use is the server's, the generator process's is the
    * generator's; the rest is someone else's.
    */
   serverPid?: number;
 }
 
-export interface KindStats {
-  requests: number;
-  /** Answers per HTTP status. */
-  statuses: Record<string, number>;
-  p50: number;
-  p99: number;
-}
-
-export interface LoadResult {
-  seconds: number;
-  /** Answers of any status. */
-  requests: number;
-  /** 2xx answers per second: the throughput that counts. */
-  rps: number;
-  /** Latency of 2xx answers, milliseconds. */
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  statuses: Record<string, number>;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  /** Mean bytes of a 2xx answer (headers included). */
-  bytesPerResponse: number;
-  kinds?: Record<string, KindStats>;
+export interface LoadResult extends JobResult {
   /** CPU used by the server process during the run, in cores (1 = one core busy all the time). */
   serverCores?: number;
   /** CPU used by processes other than the server and the load generator, in cores. */
   foreignCores?: number;
+  /** Why the run does not count (the generator was saturated); absent when it counts. */
+  refused?: string;
+}
+
+const env = process.env;
+/** The generator may use at most this share of its core (and of its event loop's time)… */
+export const MAX_GENERATOR = Number(env.BENCH_MAX_GENERATOR ?? 0.85);
+if (!(MAX_GENERATOR > 0 && MAX_GENERATOR <= 1))
+  throw new Error(`BENCH_MAX_GENERATOR=${env.BENCH_MAX_GENERATOR}: expected a share of one core, in (0, 1]`);
+if (env.BENCH_GENERATOR && env.BENCH_GENERATOR !== 'lean' && env.BENCH_GENERATOR !== 'autocannon')
+  throw new Error(`BENCH_GENERATOR=${env.BENCH_GENERATOR}: expected lean or autocannon`);
+export const DEFAULT_GENERATOR: GeneratorName = env.BENCH_GENERATOR === 'autocannon' ? 'autocannon' : 'lean';
+/** Lean generator: requests in flight per connection. */
+const PIPELINING = Math.max(1, Number(env.BENCH_PIPELINING ?? 1));
+/** Busy-waits per answer in the generator: makes it the bottleneck, to see the refusal work. */
+const BURN_MICROS = Number(env.BENCH_GENERATOR_BURN_US ?? 0);
+/** The core the generator is pinned to (the servers are on CPU 1). */
+const GENERATOR_CPU = env.BENCH_GENERATOR_CPU ?? '0';
+
+/** …beyond which the run is refused: this says why, or nothing when the run counts. */
+export function refusal(r: Pick<JobResult, 'generatorCores' | 'generatorElu'>): string | undefined {
+  if (r.generatorCores > MAX_GENERATOR)
+    return `generator used ${r.generatorCores.toFixed(2)} of its core (> ${MAX_GENERATOR})`;
+  if (r.generatorElu > MAX_GENERATOR)
+    return `generator's event loop was busy ${(r.generatorElu * 100).toFixed(0)} % of the time (> ${MAX_GENERATOR * 100} %)`;
+  return undefined;
 }
 
 const TICKS_PER_SECOND = 100;
@@ -86,8 +98,8 @@ function processStat(pid: number): { ticks: number; ppid: number } | undefined {
   }
 }
 
-function processTicks(pid: number): number {
-  return processStat(pid)?.ticks ?? Number.NaN;
+function processTicks(pid: number | undefined): number {
+  return pid === undefined ? 0 : (processStat(pid)?.ticks ?? 0);
 }
 
 /** CPU ticks of a process and all its descendants (Prism serves from a child process it forks). */
@@ -113,121 +125,96 @@ function treeTicks(root: number): number {
   return total;
 }
 
-/** Where the CPU went during a run: the server, this process, everyone else. */
-export function cpuMeter(serverPid?: number) {
+/** Where the CPU went during a run: the server, and everyone but the server, the generator and us. */
+export function cpuMeter(serverPid?: number, generatorPid?: number) {
   const start = performance.now();
   const machine = machineBusyTicks();
-  const self = processTicks(process.pid);
+  const ours = processTicks(process.pid) + processTicks(generatorPid);
   const server = serverPid === undefined ? 0 : treeTicks(serverPid);
   return () => {
     const seconds = (performance.now() - start) / 1000;
     const dServer = serverPid === undefined ? 0 : treeTicks(serverPid) - server;
-    const dSelf = processTicks(process.pid) - self;
+    const dOurs = processTicks(process.pid) + processTicks(generatorPid) - ours;
     const dMachine = machineBusyTicks() - machine;
     const cores = (ticks: number) => ticks / TICKS_PER_SECOND / seconds;
     return {
       serverCores: cores(dServer),
-      foreignCores: Math.max(0, cores(dMachine - dServer - dSelf)),
+      foreignCores: Math.max(0, cores(dMachine - dServer - dOurs)),
     };
   };
 }
 
-export function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const byKind = new Map<string, { latencies: number[]; statuses: Record<string, number> }>();
-  let lastKind: string | undefined;
-  let bytes = 0;
-  const requests = options.requests?.map((request) => {
-    const { kind, onResponse, ...rest } = request;
-    if (!kind) return request;
-    if (!byKind.has(kind)) byKind.set(kind, { latencies: [], statuses: {} });
-    return {
-      ...rest,
-      // Called synchronously just before autocannon emits `response` for the same answer.
-      onResponse: (status: number, body: string, context: object, headers: autocannon.Request['headers']) => {
-        lastKind = kind;
-        if (typeof onResponse === 'function') onResponse(status, body, context, headers);
-      },
-    };
-  });
+/** The generator process: started on first use, stopped by `stopGenerator` (or with this process). */
+let generator: Promise<ChildProcess> | undefined;
+const waiting = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>();
+let nextJob = 0;
 
-  const meter = cpuMeter(options.serverPid);
+function startGenerator(): Promise<ChildProcess> {
+  const argv = [process.execPath, '--import', 'tsx', path.join(ROOT, 'bench', 'generator.ts')];
+  const [file, ...args] = PINNED ? ['taskset', '-c', GENERATOR_CPU, ...argv] : argv;
+  const child = spawn(file!, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  process.once('exit', () => child.kill('SIGKILL'));
   return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: options.url,
-        connections: options.connections,
-        duration: options.seconds,
-        timeout: 10,
-        // Only what is set: autocannon takes an explicit undefined as a value.
-        ...(options.headers && { headers: options.headers }),
-        ...(options.method && { method: options.method }),
-        ...(options.body !== undefined && { body: options.body }),
-        ...(requests && { requests }),
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        const sorted = Float64Array.from(latencies).sort();
-        const kinds =
-          byKind.size > 0
-            ? Object.fromEntries(
-                [...byKind].map(([kind, k]) => {
-                  const s = Float64Array.from(k.latencies).sort();
-                  return [
-                    kind,
-                    {
-                      requests: k.latencies.length,
-                      statuses: k.statuses,
-                      p50: percentile(s, 50),
-                      p99: percentile(s, 99),
-                    },
-                  ];
-                }),
-              )
-            : undefined;
-        const statuses = Object.fromEntries(
-          Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [
-            code,
-            (s as { count: number }).count,
-          ]),
-        );
-        const ok = latencies.length;
-        resolve({
-          seconds: result.duration,
-          requests: Object.values(statuses).reduce((a, b) => a + b, 0),
-          rps: ok / result.duration,
-          p50: percentile(sorted, 50),
-          p90: percentile(sorted, 90),
-          p99: percentile(sorted, 99),
-          max: sorted.length > 0 ? sorted[sorted.length - 1]! : 0,
-          statuses,
-          non2xx: result.non2xx,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          bytesPerResponse: ok > 0 ? Math.round(bytes / ok) : 0,
-          ...(kinds && { kinds }),
-          ...meter(),
-        });
-      },
-    );
-    instance.on('response', (_client, status: number, resBytes: number, ms: number) => {
-      if (status >= 200 && status < 300) {
-        latencies.push(ms);
-        bytes += resBytes;
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      const error = new Error(`the load generator exited (${code ?? signal})`);
+      reject(error);
+      for (const w of waiting.values()) w.reject(error);
+      waiting.clear();
+      generator = undefined;
+    });
+    child.on('message', (m: { ready?: true; id?: number; result?: JobResult; error?: string }) => {
+      if (m.ready) {
+        resolve(child);
+        return;
       }
-      if (lastKind !== undefined) {
-        const k = byKind.get(lastKind)!;
-        k.statuses[status] = (k.statuses[status] ?? 0) + 1;
-        if (status >= 200 && status < 300) k.latencies.push(ms);
-        lastKind = undefined;
-      }
+      const w = waiting.get(m.id!);
+      waiting.delete(m.id!);
+      if (waiting.size === 0) child.channel?.unref();
+      if (m.error !== undefined) w?.reject(new Error(`load generator: ${m.error}`));
+      else w?.resolve(m.result!);
     });
   });
 }
 
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
+/** Ends the generator process (the benchmark calls this when it is done). */
+export async function stopGenerator(): Promise<void> {
+  const child = await generator?.catch(() => undefined);
+  generator = undefined;
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.disconnect();
+  await exited;
+}
+
+/** The generator's pid (CPU 0 with pinning), once it runs. */
+export async function generatorPid(): Promise<number> {
+  generator ??= startGenerator();
+  return (await generator).pid!;
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  generator ??= startGenerator();
+  const child = await generator;
+  const job: LoadJob = {
+    generator: options.generator ?? DEFAULT_GENERATOR,
+    url: options.url,
+    connections: options.connections,
+    seconds: options.seconds,
+    ...(options.headers && { headers: options.headers }),
+    ...(options.method && { method: options.method }),
+    ...(options.body !== undefined && { body: options.body }),
+    ...(options.sequence && { sequence: options.sequence }),
+    ...(PIPELINING > 1 && { pipelining: PIPELINING }),
+    ...((options.burnMicros ?? BURN_MICROS) > 0 && { burnMicros: options.burnMicros ?? BURN_MICROS }),
+  };
+  const meter = cpuMeter(options.serverPid, child.pid);
+  const id = nextJob++;
+  const result = await new Promise<JobResult>((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    child.channel?.ref();
+    child.send({ id, job });
+  });
+  const why = refusal(result);
+  return { ...result, ...meter(), ...(why && { refused: why }) };
 }

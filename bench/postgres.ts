@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { closedInDefaultCatalogue } from './growth.ts';
-import { type LoadResult, runLoad } from './load.ts';
+import { type LoadResult, MAX_GENERATOR, runLoad } from './load.ts';
 import {
   authHeaders,
-  createOnlyRequests,
   expectOk,
   httpCaller,
   prepareFamily,
@@ -34,6 +33,10 @@ export interface PgRun {
   max: number;
   statuses: Record<string, number>;
   errors: number;
+  /** CPU of the load generator's process (all instances' loads run in it), in cores. */
+  generatorCores: number;
+  /** Why the run does not count (the generator was saturated); absent when it counts. */
+  refused?: string;
 }
 
 export interface PgResults {
@@ -50,12 +53,12 @@ interface Options {
   log: (line: string) => void;
 }
 
-/** Several load generators at once, one per server, their answers counted together. */
+/** Several loads at once, one per server (all in the generator process), their answers counted together. */
 async function spread(
   targets: Target[],
   connections: number,
   seconds: number,
-  requests: (i: number) => Parameters<typeof runLoad>[0]['requests'],
+  sequence: (i: number) => Parameters<typeof runLoad>[0]['sequence'],
   pathOf?: string,
 ): Promise<LoadResult[]> {
   const per = Math.max(1, Math.round(connections / targets.length));
@@ -66,7 +69,7 @@ async function spread(
         connections: per,
         seconds,
         headers: authHeaders(pathOf ? READ_CHANNEL : WRITE_CHANNEL),
-        requests: requests(i),
+        sequence: sequence(i),
         serverPid: targets.length === 1 ? t.pid : undefined,
       }),
     ),
@@ -85,6 +88,8 @@ function combine(results: LoadResult[]): Omit<PgRun, 'store' | 'instances' | 'sc
     max: Math.max(...results.map((r) => r.max)),
     statuses,
     errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+    generatorCores: Math.max(...results.map((r) => r.generatorCores)),
+    ...(results.some((r) => r.refused) && { refused: results.find((r) => r.refused)!.refused }),
   };
 }
 
@@ -104,13 +109,18 @@ async function measure(
   };
   let parts = await prepare();
   const create = (seconds: number, id: string) =>
-    spread(instances, options.connections, seconds, (i) => createOnlyRequests(parts[i]!, `${id}-${i}`));
+    spread(instances, options.connections, seconds, (i) => ({
+      kind: 'create only',
+      slots: parts[i]!,
+      runId: `${id}-${i}`,
+    }));
   if (options.warmupSeconds > 0) {
     await create(options.warmupSeconds, `pg-warm-${Date.now()}`);
     parts = await prepare();
   }
   const created = combine(await create(options.seconds, `pg-${store}-${instances.length}-${Date.now()}`));
   runs.push({ store, instances: instances.length, scenario: 'order create', ...created });
+  refused(created, options);
   options.log(
     `${label.padEnd(14)} order create ${Math.round(created.rps).toString().padStart(6)}/s  p50 ${created.p50.toFixed(2)} ms  p99 ${created.p99.toFixed(2)} ms  ${JSON.stringify(created.statuses)}`,
   );
@@ -128,10 +138,18 @@ async function measure(
       await spread(instances, options.connections, options.seconds, () => undefined, s.path),
     );
     runs.push({ store, instances: instances.length, scenario: s.title as PgRun['scenario'], ...read });
+    refused(read, options);
     options.log(
       `${label.padEnd(14)} ${s.title.padEnd(17)} ${Math.round(read.rps).toString().padStart(6)}/s  p50 ${read.p50.toFixed(2)} ms  p99 ${read.p99.toFixed(2)} ms`,
     );
   }
+}
+
+/** A run whose generator was saturated is said in the log and fails the benchmark. */
+function refused(run: { refused?: string }, options: Options): void {
+  if (!run.refused) return;
+  options.log(`  REFUSED: ${run.refused} — the generator, not the server, set the pace`);
+  process.exitCode = 1;
 }
 
 export async function measurePostgres(options: Options): Promise<PgResults> {
@@ -220,7 +238,7 @@ function redact(url: string): string {
 export function postgresMarkdown(r: PgResults, seconds: number, connections: number): string {
   const lines = [
     '',
-    `**PostgreSQL store** — beside the file store, same run; ${connections} connections in all (split evenly over the instances, one load generator per instance), one run of ${seconds} s each; servers unpinned. Cells: req/s (2xx only) · p50 ms · p99 ms (with several instances: the worst generator's percentiles).`,
+    `**PostgreSQL store** — beside the file store, same run; ${connections} connections in all (split evenly over the instances, one autocannon instance per server, all in the load generator's process), one run of ${seconds} s each; servers unpinned. Cells: req/s (2xx only) · p50 ms · p99 ms (with several instances: the worst instance's percentiles) · CPU of the load generator's process (cores); a run where it used more than ${MAX_GENERATOR} of its core is refused.`,
     '',
     '| scenario | file store × 1 | PostgreSQL × 1 | PostgreSQL × 3 |',
     '|---|---|---|---|',
@@ -234,7 +252,8 @@ export function postgresMarkdown(r: PgResults, seconds: number, connections: num
         bad.length > 0 || run.errors > 0
           ? ` (non-2xx ${JSON.stringify(Object.fromEntries(bad))}, errors ${run.errors})`
           : '';
-      return `${fmt(run.rps)} · ${run.p50.toFixed(2)} · ${run.p99.toFixed(1)}${note}`;
+      if (run.refused) return `**refused** (${run.refused})`;
+      return `${fmt(run.rps)} · ${run.p50.toFixed(2)} · ${run.p99.toFixed(1)} · ${run.generatorCores.toFixed(2)}${note}`;
     };
     lines.push(
       `| ${scenario === 'order create' ? 'durable order create' : scenario} | ${cell('file', 1)} | ${cell('postgres', 1)} | ${cell('postgres', 3)} |`,

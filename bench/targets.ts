@@ -48,8 +48,10 @@ export async function startSimulator(options: {
   timeoutMs?: number;
   /** Pin to CPU 1 (default where pinning is on); start-up is measured with the machine to itself. */
   pin?: boolean;
+  /** Options for node itself, before the script (the profile runs pass `--cpu-prof`). */
+  nodeArgs?: string[];
 }): Promise<Target> {
-  const args = [AX_SIM, 'serve', '--port', '0', '--data', options.data];
+  const args = [...(options.nodeArgs ?? []), AX_SIM, 'serve', '--port', '0', '--data', options.data];
   if (options.fixtures) args.push('--fixtures', options.fixtures);
   const started = performance.now();
   const child = spawnChild([process.execPath, ...args], 'pipe', options.pin ?? PINNED);
