@@ -33,7 +33,7 @@ import {
   READ_CHANNEL,
   type Slot,
 } from './scenarios.ts';
-import { PINNED, rssOf, startSimulator } from './targets.ts';
+import { AX_SIM, buildOnce, PINNED, rssOf, startSimulator } from './targets.ts';
 
 export interface GrowthLevel {
   existingOrders: number;
@@ -311,21 +311,12 @@ export async function measureStartup(
   try {
     const file = path.join(base, 'catalogue.json');
     const { spawn } = await import('node:child_process');
-    const { ROOT } = await import('./targets.ts');
+    buildOnce();
     const started = performance.now();
     await new Promise<void>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        [
-          path.join(ROOT, 'scripts', 'ax-sim.js'),
-          'seed',
-          '--tours',
-          String(tours),
-          '--day-tickets',
-          String(dayTickets),
-          '--out',
-          file,
-        ],
+        [AX_SIM, 'seed', '--tours', String(tours), '--day-tickets', String(dayTickets), '--out', file],
         { stdio: ['ignore', 'ignore', 'inherit'] },
       );
       const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
