@@ -92,10 +92,7 @@ export class FileStore implements Store {
     } catch (error) {
       return Promise.reject(error);
     }
-    const tx = new RecordingTransaction(files.state);
-    const outcome = tx.run(fn);
-    const durable = files.commit(tx);
-    return outcome.ok ? durable.then(() => outcome.value) : durable.then(() => Promise.reject(outcome.error));
+    return files.transact(fn);
   }
 
   replace(channel: string, state: ChannelState): Promise<void> {
@@ -134,7 +131,11 @@ export class FileStore implements Store {
 interface PendingRecord {
   q: number;
   line: string;
-  undo: () => void;
+  /**
+   * What takes the record back should its batch fail: the transaction that applied its changes (it undoes
+   * them on the state it applied them to), or the state its replacement put aside.
+   */
+  undo: RecordingTransaction | ChannelState;
 }
 
 interface Waiter {
@@ -146,11 +147,18 @@ interface Waiter {
 
 /**
  * One channel: its state in memory, its snapshot and journals, and its group-commit queue. It owns the
- * state: a commit's undo, a replacement, and the capture a rotation snapshots all act on `this.state`.
+ * state: transactions run on it here, and a commit's undo, a replacement and the capture a rotation
+ * snapshots all act on `this.state` — nothing down the write path asks anyone else for it.
  */
 class ChannelFiles {
-  /** The channel's state: what is durable, plus the batches on their way to the disk. */
-  state!: ChannelState;
+  /** The channel's state: what is durable, plus the batches on their way to the disk. Set by `open`. */
+  private state!: ChannelState;
+  /**
+   * The snapshot file as lowdb's database, read and written only through it. `data` is set only for the
+   * instant a read or a write needs it (see writeSnapshot), so that no loaded, replaced or captured state
+   * is kept alive by it.
+   */
+  private readonly db: Low<Snapshot | null>;
   private readonly snapshot: SnapshotFile;
   private readonly snapshotFile: string;
   private readonly journalFile: string;
@@ -179,6 +187,7 @@ class ChannelFiles {
   constructor(snapshotFile: string, compactBytes: number, ops: FileOps) {
     this.snapshotFile = snapshotFile;
     this.snapshot = new SnapshotFile(snapshotFile, { ops });
+    this.db = new Low<Snapshot | null>(this.snapshot, null);
     this.journalFile = snapshotFile.replace(/\.json$/, '.journal');
     this.rotatedFile = `${this.journalFile}.1`;
     this.nextFile = `${this.journalFile}.new`;
@@ -194,23 +203,23 @@ class ChannelFiles {
   }
 
   /**
-   * Makes what a transaction applied durable: one journal record, written with the others of its batch.
-   * Should the batch fail, its changes are taken back, newest first, on the state they were applied to.
+   * Runs `fn` on the state and makes what it applied durable: one journal record, written with the others
+   * of its batch. Answers `fn`'s result (or error) once that is done, or at once when it applied nothing
+   * and nothing is on its way (see settled). Should the batch fail, its changes are taken back, newest
+   * first, on the state they were applied to, and the caller gets the write's error.
    */
-  commit(tx: RecordingTransaction): Promise<void> {
-    if (tx.applied.length === 0) return this.settled();
-    const state = tx.state;
-    return this.append({ c: tx.applied }, () => applyChanges(state, tx.undoChanges()));
+  transact<T>(fn: (tx: Transaction) => T): Promise<T> {
+    const tx = new RecordingTransaction(this.state);
+    const outcome = tx.run(fn);
+    const durable = tx.applied.length === 0 ? this.settled() : this.append({ c: tx.applied }, tx);
+    return outcome.ok ? durable.then(() => outcome.value) : durable.then(() => Promise.reject(outcome.error));
   }
 
   /** Replaces the whole state (reset, import); should its write fail, the previous one is put back. */
   replace(state: ChannelState): Promise<void> {
     const previous = this.state;
     this.state = state;
-    // Undone newest first with the rest of a failed batch: a later replacement puts this one back first.
-    return this.append({ r: state }, () => {
-      this.state = previous;
-    });
+    return this.append({ r: state }, previous);
   }
 
   /** Reads the snapshot and replays the journals. Undefined when the channel has no saved data. */
@@ -266,9 +275,9 @@ class ChannelFiles {
     this.journalBytes = (await this.journal.stat()).size;
   }
 
-  private append(record: { c: Change[] } | { r: ChannelState }, undo: () => void): Promise<void> {
+  private append(record: { c: Change[] } | { r: ChannelState }, undo: PendingRecord['undo']): Promise<void> {
     if (this.broken) {
-      undo();
+      this.undo(undo);
       return Promise.reject(this.broken);
     }
     this.seq++;
@@ -367,7 +376,7 @@ class ChannelFiles {
   private async fail(batch: PendingRecord[], cause: unknown): Promise<void> {
     const undone = [...batch, ...this.pending];
     this.pending = [];
-    for (let i = undone.length - 1; i >= 0; i--) undone[i]!.undo();
+    for (let i = undone.length - 1; i >= 0; i--) this.undo(undone[i]!.undo);
     // Step numbers are never handed out twice: should a refused record survive after all (its bytes
     // reached the disk although the write failed), a later record still replays after it. Every step
     // so far is settled now — on disk or undone.
@@ -394,6 +403,16 @@ class ChannelFiles {
     // The cut need not be synced now: the next batch's fsync makes it durable with that batch.
     await this.journal?.datasync().catch(() => {});
     for (const w of waiters) w.reject(error);
+  }
+
+  /**
+   * Takes back one record that did not reach the disk. Records are taken back newest first, so each finds
+   * the state as it left it: a replacement on top of a commit puts the state back on which the commit's
+   * changes are then undone.
+   */
+  private undo(undo: PendingRecord['undo']): void {
+    if (undo instanceof RecordingTransaction) applyChanges(undo.state, undo.undoChanges());
+    else this.state = undo;
   }
 
   /**
@@ -461,17 +480,21 @@ class ChannelFiles {
   }
 
   /**
-   * Captures the state and the sequence number now, then writes the snapshot a chunk at a time through
-   * lowdb and the JSON Lines adapter: requests keep being answered while a large state is written.
+   * Writes the state (or a capture of it taken earlier) and the sequence number as the snapshot, through
+   * lowdb and the JSON Lines adapter, a chunk at a time: requests keep being answered while a large state
+   * is written. `Low.write` hands `data` to the adapter as it begins, so `data` is let go at once.
    */
   private async writeSnapshot(state: ChannelState | CapturedState, seq: number): Promise<void> {
-    const db = new Low<Snapshot>(this.snapshot, { format: SNAPSHOT_FORMAT, seq, state });
-    await db.write();
+    this.db.data = { format: SNAPSHOT_FORMAT, seq, state };
+    const writing = this.db.write();
+    this.db.data = null;
+    await writing;
     this.snapshotBytes = this.snapshot.bytes;
   }
 
+  /** Reads the snapshot through lowdb, a record at a time (the adapter streams it); undefined: none. */
   private async readSnapshot(): Promise<Snapshot | undefined> {
-    const db = new Low<Snapshot | null>(this.snapshot as never, null);
+    const db = this.db;
     try {
       await db.read();
     } catch (error) {
@@ -482,6 +505,7 @@ class ChannelFiles {
       throw new StoreError(this.snapshotFile, `${what}.${NEVER_OVERWRITE}`);
     }
     const snapshot = db.data;
+    db.data = null;
     if (!snapshot) return undefined;
     const problems = stateOutlineProblems(snapshot.state);
     if (problems.length > 0) {

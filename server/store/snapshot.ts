@@ -15,7 +15,8 @@ import { type FileOps, nodeFileOps, syncFolder, writeAll } from './file-ops.ts';
  *   ["someValue",[1,2]]                         a top-level member that is not a collection
  *   {"end":2}                                   how many lines came before: a cut file is refused
  *
- * `SnapshotFile` is a lowdb adapter: `new Low(new SnapshotFile(file), null)` reads and writes it.
+ * `SnapshotFile` is a lowdb adapter — the streaming reader and the chunked writer in one:
+ * `new Low(new SnapshotFile(file), null)` reads and writes it (the file store keeps one per channel).
  */
 export const SNAPSHOT_FORMAT = 'ax-sim-channel/2';
 /** The one-document format of earlier versions, still read (never written). */
@@ -42,7 +43,7 @@ export class CapturedState {
 
 export class SnapshotError extends Error {}
 
-export class SnapshotFile implements Adapter<Snapshot> {
+export class SnapshotFile implements Adapter<Snapshot | null> {
   readonly file: string;
   private readonly ops: FileOps;
   private readonly chunkBytes: number;
@@ -68,8 +69,12 @@ export class SnapshotFile implements Adapter<Snapshot> {
     return readLines(this.file);
   }
 
-  /** Writes the snapshot beside the file, fsyncs it, and renames it over the file (atomic). */
-  async write(data: Snapshot): Promise<void> {
+  /**
+   * Writes the snapshot beside the file, fsyncs it, and renames it over the file (atomic). Null is lowdb's
+   * "no data" (`Low.write` never passes it): nothing is written.
+   */
+  async write(data: Snapshot | null): Promise<void> {
+    if (!data) return;
     this.bytes = await writeSnapshotFile(this.file, { format: data.format, seq: data.seq }, data.state, {
       ops: this.ops,
       chunkBytes: this.chunkBytes,

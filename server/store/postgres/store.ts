@@ -337,11 +337,11 @@ export class PgStore implements Store {
       return;
     }
     const run = this.runOps(copy, ops);
-    if (run.applied.length === 0) {
+    if (run.tx.applied.length === 0) {
       run.settle();
       return;
     }
-    this.undo(channel, copy, run.undo);
+    this.undo(channel, copy, run.tx);
     await this.write(channel, copy, ops);
   }
 
@@ -404,7 +404,7 @@ export class PgStore implements Store {
     const name = client.escapeLiteral(channel);
     const at = copy.version;
     const next = at + 1;
-    const text = run.applied.length > 0 ? JSON.stringify(run.applied) : undefined;
+    const text = run.tx.applied.length > 0 ? JSON.stringify(run.tx.applied) : undefined;
     const append = text
       ? `INSERT INTO ax_sim_change (channel, version, changes)
            SELECT channel, ${next}, ${quote(text)} FROM ax_sim_channel WHERE channel = ${name} AND version = ${at};
@@ -422,7 +422,7 @@ export class PgStore implements Store {
       client.release();
     } catch (error) {
       client.release(true);
-      this.undo(channel, copy, run.undo);
+      this.undo(channel, copy, run.tx);
       for (const op of ops) op.reject(toStoreError(error));
       return true;
     }
@@ -430,7 +430,7 @@ export class PgStore implements Store {
     const faults = results[2]!.rows[0] as { version: string; rules: unknown } | undefined;
     if (faults) this.foldFaults(channel, copy, faults.version, faults.rules);
     if (!head || Number(head.version) !== at) {
-      this.undo(channel, copy, run.undo);
+      this.undo(channel, copy, run.tx);
       try {
         if (!head) throw new StoreError(this.describe(channel), 'the channel has no row');
         if (!this.foldIn(channel, copy, head, results[3]!.rows as LogRow[])) await this.reload(channel, copy);
@@ -475,11 +475,11 @@ export class PgStore implements Store {
         await this.reload(channel, copy, client);
       }
       run = this.runOps(copy, ops);
-      if (run.applied.length === 0) {
+      if (run.tx.applied.length === 0) {
         await client.query('COMMIT');
       } else {
         const next = copy.version + 1;
-        const text = JSON.stringify(run.applied);
+        const text = JSON.stringify(run.tx.applied);
         await client.query(
           `INSERT INTO ax_sim_change (channel, version, changes) VALUES (${name}, ${next}, ${quote(text)});
            UPDATE ax_sim_channel SET version = ${next} WHERE channel = ${name}; COMMIT`,
@@ -493,7 +493,7 @@ export class PgStore implements Store {
       // Dropping the connection rolls back whatever it had begun. Should COMMIT itself have been lost on
       // the way, the version is folded in from the log later like anyone else's: never applied twice.
       client.release(true);
-      if (run) this.undo(channel, copy, run.undo);
+      if (run) this.undo(channel, copy, run.tx);
       for (const op of ops) op.reject(toStoreError(error));
       return;
     }
@@ -599,8 +599,7 @@ export class PgStore implements Store {
     const tx = new RecordingTransaction(copy.state);
     const outcomes = ops.map((op) => tx.run(op.fn));
     return {
-      applied: tx.applied,
-      undo: tx.undoChanges(),
+      tx,
       settle: () => {
         ops.forEach((op, i) => {
           const outcome = outcomes[i]!;
@@ -611,9 +610,13 @@ export class PgStore implements Store {
     };
   }
 
-  /** Takes back changes that were never committed, newest first, and tells the listeners. */
-  private undo(channel: string, copy: Copy, undo: Change[]): void {
-    if (undo.length === 0) return;
+  /**
+   * Takes back the changes of a batch that was never committed, newest first, and tells the listeners.
+   * The undo list is built only here: a committed batch never pays for it.
+   */
+  private undo(channel: string, copy: Copy, tx: RecordingTransaction): void {
+    if (tx.applied.length === 0) return;
+    const undo = tx.undoChanges();
     applyChanges(copy.state, undo);
     this.emit(channel, { kind: 'changes', changes: undo });
   }
