@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAxCloudClient } from '../client/index.ts';
-import { orderBody } from './helpers.ts';
+import { orderBody } from './support/sandbox.ts';
 import { killStarted, runCli, serveCli } from './support/cli.ts';
 
 /**

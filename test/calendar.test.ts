@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/catalog.ts';
 import { buildSimulator } from '../server/app.ts';
-import { orderBody } from './helpers.ts';
 import {
   allEntries,
   allProducts,
@@ -11,8 +10,9 @@ import {
   inventoryAtOf,
   koreanDate,
   type ListedEntry,
+  orderBody,
   register,
-} from './support/inject.ts';
+} from './support/sandbox.ts';
 
 /**
  * The virtual clock drives the calendar, seen through the channel API: "today" is the virtual now in

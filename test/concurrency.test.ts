@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AxCloudClient, createAxCloudClient, type RawResponse } from '../client/index.ts';
 import { buildSimulator } from '../server/app.ts';
-import { orderBody } from './helpers.ts';
+import { orderBody } from './support/sandbox.ts';
 
 /**
  * Stock under concurrency, on a real listening server on 127.0.0.1 with the FILE store (where group

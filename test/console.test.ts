@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AxCloudClient } from '../client/index.ts';
-import { orderBody, type Running, startSimulator } from './helpers.ts';
+import { orderBody, type Running, startSimulator } from './support/sandbox.ts';
 import { buildConsoleIfStale } from './support/console-build.ts';
 import { launchChromium } from './support/services.ts';
 

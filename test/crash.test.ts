@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AxCloudClient, createAxCloudClient } from '../client/index.ts';
-import { allSimOrders, orderBody } from './helpers.ts';
+import { allSimOrders, orderBody } from './support/sandbox.ts';
 
 /**
  * The real `ax-sim serve` process: orders answered 201 must survive SIGKILL in the middle of a burst

@@ -5,8 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
-import { orderBody } from './helpers.ts';
-import { caller, register } from './support/inject.ts';
+import { caller, orderBody, register } from './support/sandbox.ts';
 import { missingService } from './support/services.ts';
 
 /**

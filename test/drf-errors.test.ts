@@ -3,9 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/catalog.ts';
 import { buildSimulator } from '../server/app.ts';
 import { MESSAGES } from '../server/domain/errors.ts';
-import { orderBody } from './helpers.ts';
-import { allEntries, type Call, caller, inventoryAtOf, type Registered, register } from './support/inject.ts';
 import { operation, responseChecker } from './support/openapi.ts';
+import {
+  allEntries,
+  type Call,
+  caller,
+  inventoryAtOf,
+  orderBody,
+  type Registered,
+  register,
+} from './support/sandbox.ts';
 
 /**
  * 400 bodies shaped as Django REST Framework's nested serializers shape them, through HTTP: nested

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelEvents, eventsOf } from '../server/http/events.ts';
-import { orderBody, type Running, startSimulator } from './helpers.ts';
+import { orderBody, type Running, startSimulator } from './support/sandbox.ts';
 
 /**
  * GET /__sim/events: the channel's changes as a server-sent event stream (and as JSON for polling),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AxCloudError } from '../client/index.ts';
-import { orderBody, type Running, startSimulator } from './helpers.ts';
+import { orderBody, type Running, startSimulator } from './support/sandbox.ts';
 
 /**
  * The whole documented flow, through the typed client against a real server on port 0:

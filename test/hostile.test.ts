@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
 import { MESSAGES } from '../server/domain/errors.ts';
-import { orderBody } from './helpers.ts';
+import { orderBody } from './support/sandbox.ts';
 import { buildWorld, CHANNELS, type World } from './support/fixture.ts';
 import { responseChecker, routeOf } from './support/openapi.ts';
 

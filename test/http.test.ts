@@ -3,7 +3,7 @@ import { type AxCloudClient, AxCloudError } from '../client/index.ts';
 import { channelHandlers } from '../server/app.ts';
 import { handlerMismatch } from '../server/http/routes.ts';
 import { AX_CLOUD_SPEC, loadSpec } from '../server/http/spec.ts';
-import { orderBody, type Running, startSimulator } from './helpers.ts';
+import { orderBody, type Running, startSimulator } from './support/sandbox.ts';
 
 /** Request handling at the HTTP edge: validation, aliases, legacy names, idempotency, control API. */
 

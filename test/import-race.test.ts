@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
-import { orderBody } from './helpers.ts';
-import { caller, register } from './support/inject.ts';
+import { caller, orderBody, register } from './support/sandbox.ts';
 
 /**
  * `PUT /__sim/state` racing order creation, on the file store (where the import's write takes real

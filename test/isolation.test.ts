@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
 import { DEFAULT_CHANNELS } from '../server/sandbox.ts';
-import { orderBody } from './helpers.ts';
+import { orderBody } from './support/sandbox.ts';
 import { buildWorld, CHANNELS, type FamilyName, type World } from './support/fixture.ts';
 import { operation, specOperations } from './support/openapi.ts';
 

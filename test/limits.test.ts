@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AxCloudClient, createAxCloudClient } from '../client/index.ts';
 import { MESSAGES } from '../server/domain/errors.ts';
 import { MAX_JSON_DEPTH } from '../server/http/validation.ts';
-import { orderBody, type Running, startSimulator } from './helpers.ts';
+import { orderBody, type Running, startSimulator } from './support/sandbox.ts';
 
 /**
  * Limits at the HTTP edge, on a real server on 127.0.0.1: body size, malformed JSON, content types,

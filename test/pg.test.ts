@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AxCloudClient, createAxCloudClient, type RawResponse } from '../client/index.ts';
-import { allSimOrders, orderBody } from './helpers.ts';
+import { allSimOrders, orderBody } from './support/sandbox.ts';
 import { type CliProcess, killStarted, serveCli } from './support/cli.ts';
 import { createTestDatabase, type TestDatabase } from './support/pg.ts';
 import { storeSuite } from './support/pg-store-suite.ts';

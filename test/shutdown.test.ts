@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AxCloudClient, createAxCloudClient } from '../client/index.ts';
-import { orderBody } from './helpers.ts';
+import { orderBody } from './support/sandbox.ts';
 import { killStarted, serveCli } from './support/cli.ts';
 
 /**

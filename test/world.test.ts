@@ -4,7 +4,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerConsole } from '../server/http/console.ts';
-import { type Running, startSimulator } from './helpers.ts';
+import { type Running, startSimulator } from './support/sandbox.ts';
 import { killStarted, serveCli, startCli } from './support/cli.ts';
 
 /**

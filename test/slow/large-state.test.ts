@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../../server/app.ts';
 import { SNAPSHOT_FORMAT } from '../../server/store/snapshot.ts';
-import { orderBody } from '../helpers.ts';
+import { orderBody } from '../support/sandbox.ts';
 
 /**
  * A state past V8's longest string: a snapshot of more than 600 MB (~110,000 orders with realistic

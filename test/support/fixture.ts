@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SUPPLIER_TEST_PRODUCTS } from '../../fixtures/catalog.ts';
-import { orderBody } from '../helpers.ts';
+import { orderBody } from './sandbox.ts';
 
 /**
  * A small world in a channel, built through the HTTP API (app.inject): every supplier test product
