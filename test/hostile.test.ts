@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
 import { MESSAGES } from '../server/domain/errors.ts';
-import { orderBody } from './support/sandbox.ts';
-import { buildWorld, CHANNELS, type World } from './support/fixture.ts';
+import { buildWorld, type World } from './support/fixture.ts';
 import { responseChecker, routeOf } from './support/openapi.ts';
+import { CHANNELS, orderBody } from './support/sandbox.ts';
 
 /**
  * The inputs the fuzzer (test/fuzz.test.ts) found breaking the simulator, pinned as plain examples so

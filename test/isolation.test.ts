@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
 import { DEFAULT_CHANNELS } from '../server/sandbox.ts';
-import { orderBody } from './support/sandbox.ts';
-import { buildWorld, CHANNELS, type FamilyName, type World } from './support/fixture.ts';
+import { buildWorld, type World } from './support/fixture.ts';
 import { operation, specOperations } from './support/openapi.ts';
+import { CHANNELS, caller, type FamilyName, orderBody } from './support/sandbox.ts';
 
 /**
  * Channel isolation, operation by operation, enumerated from both documents so that a new operation
@@ -23,30 +23,12 @@ let world: World;
 /** A's state, faults and journal, before B does anything. */
 let before: string;
 
-type Answer = { status: number; body: unknown };
-
 /** Channel-API requests B has made: B's journal must hold exactly these. */
 let requestsOfB = 0;
 
-async function call(
-  key: string,
-  method: string,
-  url: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
+function call(key: string, method: string, url: string, body?: unknown, headers?: Record<string, string>) {
   if (key === B.key && url.startsWith('/v1/')) requestsOfB++;
-  const answer = await app.inject({
-    method: method as 'GET',
-    url,
-    headers: {
-      authorization: `Token ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    payload: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: answer.statusCode, body: answer.body === '' ? undefined : JSON.parse(answer.body) };
+  return caller(app, key)(method, url, body, headers);
 }
 
 async function stateOfA(): Promise<string> {
