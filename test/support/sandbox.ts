@@ -164,20 +164,31 @@ export async function register(
   };
 }
 
-/** One page of an option's entries that can take `quantity` more (the first option unless named). */
-export async function orderableEntries(
+/** The first page of one option's entries (the first option unless named). */
+export async function optionEntries(
   call: Call,
   product: Registered,
-  page: { pageSize?: number; quantity?: number; optionCode?: string } = {},
+  page: { pageSize?: number; optionCode?: string } = {},
 ): Promise<ListedEntry[]> {
-  const { pageSize = 100, quantity = 1, optionCode = product.optionCode } = page;
+  const { pageSize = 100, optionCode = product.optionCode } = page;
   const answer = await call(
     'GET',
     `/v1/channel/inventory/${product.family}/${product.code}?page=1&page_size=${pageSize}`,
   );
   if (answer.status !== 200) throw new Error(`inventory ${product.code}: ${answer.status}`);
-  const entries = (answer.body.option_codes as Record<string, ListedEntry[]>)[optionCode] ?? [];
-  return entries.filter((e) => e.is_order !== false && e.remain_quantity >= quantity);
+  return (answer.body.option_codes as Record<string, ListedEntry[]>)[optionCode] ?? [];
+}
+
+/** The entries of that page on sale with at least `quantity` (default 1) left. */
+export async function orderableEntries(
+  call: Call,
+  product: Registered,
+  page: { pageSize?: number; quantity?: number; optionCode?: string } = {},
+): Promise<ListedEntry[]> {
+  const { quantity = 1 } = page;
+  return (await optionEntries(call, product, page)).filter(
+    (e) => e.is_order !== false && e.remain_quantity >= quantity,
+  );
 }
 
 /** An order line of a registered product for one entry: what `orderBody` takes besides its options. */
