@@ -9,23 +9,11 @@ type Schemas = AxCloudComponents['schemas'];
 export type FamilyName = 'tour' | 'day-ticket';
 type Paged = { page?: number; page_size?: number };
 
-export interface InventoryEntry {
-  inventory_code: string;
-  date: string;
-  start_time?: string;
-  day_of_the_week?: string;
-  is_order?: boolean;
-  max_quantity: number;
-  min_quantity?: number;
-  remain_quantity: number;
-  ordered_quantity: number;
-}
+/** An inventory entry of either family: day-ticket entries have no start time, no `is_order`, no minimum. */
+export type InventoryEntry = Schemas['DayTicketInventoryEntry'] & Partial<Schemas['TourInventoryEntry']>;
 
-export interface ProductDetail {
-  required_traveler_information: Record<string, boolean>;
-  options: Schemas['ProductOption'][];
-  contents: Record<string, unknown>;
-}
+/** A product detail of either family (their `contents` differ). */
+export type ProductDetail = Schemas['TourProductDetail'] | Schemas['DayTicketProductDetail'];
 
 export type CreatedOrder = Schemas['CreateOrderResponse']['data'];
 export type CreatedLine = Schemas['CreatedAxOrder'];
