@@ -49,20 +49,15 @@ const checkAnswer = responseChecker();
 
 /** The 400 the order create answers for `body` — checked against the document's 400 schema too. */
 async function refused(body: unknown) {
-  const raw = await app.inject({
-    method: 'POST',
-    url: '/v1/channel/orders/tour',
-    headers: { authorization: 'Token demo-key', 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-  expect(raw.statusCode, raw.body).toBe(400);
-  const answer = {
-    status: raw.statusCode,
-    contentType: raw.headers['content-type'] as string,
-    body: raw.body,
+  const answer = await call('POST', '/v1/channel/orders/tour', body);
+  expect(answer.status, answer.text).toBe(400);
+  const observed = {
+    status: answer.status,
+    contentType: answer.headers['content-type'] as string,
+    body: answer.text,
   };
-  expect(checkAnswer(operation('createTourOrder'), answer, true), raw.body).toEqual([]);
-  return JSON.parse(raw.body);
+  expect(checkAnswer(operation('createTourOrder'), observed, true), answer.text).toEqual([]);
+  return answer.body;
 }
 
 describe('request validation answers DRF shapes', () => {

@@ -65,6 +65,9 @@ export interface Answer {
   /** The parsed JSON body, `null` when the answer has none. */
   // biome-ignore lint/suspicious/noExplicitAny: test answers are read field by field
   body: any;
+  /** The body as sent. */
+  text: string;
+  headers: Record<string, string | string[] | number | undefined>;
 }
 
 export type Call = (
@@ -74,7 +77,10 @@ export type Call = (
   headers?: Record<string, string>,
 ) => Promise<Answer>;
 
-/** A channel's calls to an in-process simulator, through `app.inject`. */
+/**
+ * A channel's calls to an in-process simulator, through `app.inject`. A body is sent as JSON; a string
+ * body is sent as it is (for malformed JSON), still labelled JSON.
+ */
 export function caller(app: FastifyInstance, key: string = CHANNELS[0].key): Call {
   return async (method, url, body, headers = {}) => {
     const answer = await app.inject({
@@ -85,9 +91,14 @@ export function caller(app: FastifyInstance, key: string = CHANNELS[0].key): Cal
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
-      payload: body === undefined ? undefined : JSON.stringify(body),
+      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: answer.statusCode, body: answer.body === '' ? null : JSON.parse(answer.body) };
+    return {
+      status: answer.statusCode,
+      body: answer.body === '' ? null : JSON.parse(answer.body),
+      text: answer.body,
+      headers: answer.headers,
+    };
   };
 }
 
@@ -95,7 +106,12 @@ export function caller(app: FastifyInstance, key: string = CHANNELS[0].key): Cal
 export function clientCaller(client: AxCloudClient): Call {
   return async (method, url, body, headers) => {
     const answer = await client.raw(method, url, { body, headers });
-    return { status: answer.status, body: answer.data ?? null };
+    return {
+      status: answer.status,
+      body: answer.data ?? null,
+      text: answer.rawBody,
+      headers: answer.headers,
+    };
   };
 }
 
