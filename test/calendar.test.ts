@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SimulatorComponents } from '../client/index.ts';
 import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/catalog.ts';
 import { buildSimulator } from '../server/app.ts';
 import {
@@ -171,10 +172,10 @@ describe('after the use time the supplier checks travelers in', () => {
   }
 
   const ticketStatuses = async (call: Call, order: string) =>
-    ((await call('GET', '/__sim/orders')).body.orders as Array<{ ax_order_code: string; tickets: unknown[] }>)
+    ((await call('GET', '/__sim/orders')).body.orders as SimulatorComponents['schemas']['SimOrder'][])
       .filter((o) => o.ax_order_code === order)
-      .flatMap((o) => o.tickets as Array<{ ax_ticket_status?: string; status?: string }>)
-      .map((t) => t.ax_ticket_status ?? t.status);
+      .flatMap((o) => o.tickets)
+      .map((t) => t.ax_ticket_status);
 
   it('marks the tickets Used once the tour has started, so a cancel after use is refused', async () => {
     // 2026-05-10 12:00 in Seoul; the order is for 2026-05-11 14:00 in Seoul = 05:00 UTC.

@@ -1,4 +1,4 @@
-import type { AxCloudClient, AxCloudComponents } from '../../client/index.ts';
+import type { AxCloudClient, AxCloudComponents, SimulatorComponents } from '../../client/index.ts';
 
 /**
  * The two product families behind one interface, so a behaviour is written once and tested for both
@@ -6,7 +6,8 @@ import type { AxCloudClient, AxCloudComponents } from '../../client/index.ts';
  */
 
 type Schemas = AxCloudComponents['schemas'];
-export type FamilyName = 'tour' | 'day-ticket';
+/** A product family, as its path segment (the control API's `Family`). */
+export type FamilyName = SimulatorComponents['schemas']['Family'];
 type Paged = { page?: number; page_size?: number };
 
 /** An inventory entry of either family: day-ticket entries have no start time, no `is_order`, no minimum. */

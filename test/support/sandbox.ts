@@ -5,7 +5,12 @@
  * client types, so a spec change shows here as a build error, not as a silently wrong test.
  */
 import type { FastifyInstance } from 'fastify';
-import { type AxCloudClient, type AxCloudComponents, createAxCloudClient } from '../../client/index.ts';
+import {
+  type AxCloudClient,
+  type AxCloudComponents,
+  createAxCloudClient,
+  type SimulatorComponents,
+} from '../../client/index.ts';
 import { buildSimulator, type SimulatorOptions } from '../../server/app.ts';
 
 type Schemas = AxCloudComponents['schemas'];
@@ -16,9 +21,9 @@ export const CHANNELS = [
   { code: 'demo-channel-2', key: 'demo-key-2' },
 ] as const;
 
-export const FAMILIES = ['tour', 'day-ticket'] as const;
 /** A product family, as its path segment. */
-export type FamilyName = (typeof FAMILIES)[number];
+export type FamilyName = SimulatorComponents['schemas']['Family'];
+export const FAMILIES = ['tour', 'day-ticket'] as const satisfies readonly FamilyName[];
 
 /** An inventory entry of either family: day-ticket entries have no start time and no `is_order`. */
 export type ListedEntry = Schemas['DayTicketInventoryEntry'] & Partial<Schemas['TourInventoryEntry']>;
