@@ -310,6 +310,6 @@ function countBy(values: number[]): Record<number, number> {
 }
 
 function orderCodeOf(answer: RawResponse): string {
-  return (answer.data as { data: { depth_combinations: Array<{ ax_order_code: string }> } }).data
-    .depth_combinations[0]!.ax_order_code;
+  return (answer.data as AxCloudComponents['schemas']['CreateOrderResponse']).data.depth_combinations[0]!
+    .ax_order_code;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AxCloudClient, createAxCloudClient } from '../client/index.ts';
+import { type AxCloudClient, type AxCloudComponents, createAxCloudClient } from '../client/index.ts';
 import { allSimOrders, clientCaller, orderableEntries, orderBody, register } from './support/sandbox.ts';
 
 /**
@@ -251,16 +251,8 @@ async function crashRounds(rounds: number, compactBytes?: number) {
             // 400 = that entry is sold out by now; anything else is a failure.
             expect([201, 400], answer.rawBody).toContain(answer.status);
             if (answer.status !== 201) continue;
-            const line = (
-              answer.data as {
-                data: {
-                  depth_combinations: Array<{
-                    ax_order_code: string;
-                    tickets: Array<{ ax_ticket_code: string }>;
-                  }>;
-                };
-              }
-            ).data.depth_combinations[0]!;
+            const line = (answer.data as AxCloudComponents['schemas']['CreateOrderResponse']).data
+              .depth_combinations[0]!;
             acknowledgedOrders.set(
               line.ax_order_code,
               line.tickets.map((t) => t.ax_ticket_code),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AxCloudClient, AxCloudError } from '../client/index.ts';
+import { type AxCloudClient, type AxCloudComponents, AxCloudError } from '../client/index.ts';
 import { channelHandlers } from '../server/app.ts';
 import { handlerMismatch } from '../server/http/routes.ts';
 import { AX_CLOUD_SPEC, loadSpec } from '../server/http/spec.ts';
@@ -180,9 +180,7 @@ describe('orders', () => {
     };
     const answer = await sim.client.raw('POST', '/v1/channel/orders/tour', { body: legacy });
     expect(answer.status).toBe(201);
-    const data = (
-      answer.data as { data: { channel_order_code: string; depth_combinations: Array<{ dc_code: string }> } }
-    ).data;
+    const data = (answer.data as AxCloudComponents['schemas']['CreateOrderResponse']).data;
     expect(data.channel_order_code).toBe(`legacy-${channel_order_id}`);
     expect(data.depth_combinations[0]!.dc_code).toBe(option_code);
   });
