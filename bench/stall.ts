@@ -42,7 +42,7 @@ const registered = await json(`/v1/channel/products/tour/registration/${MANUAL_T
 const optionCode = detail.options[0].option_code;
 const inventory = await json(`/v1/channel/inventory/tour/${MANUAL_TOUR}?page=1&page_size=5`);
 const entry = inventory.option_codes[optionCode].find((e: any) => e.is_order);
-const { orderBody } = await import('../test/helpers.ts');
+const { orderBody } = await import('../test/support/sandbox.ts');
 await json('/v1/channel/orders/tour', {
   method: 'POST',
   body: JSON.stringify(

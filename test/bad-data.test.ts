@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAxCloudClient } from '../client/index.ts';
-import { orderBody } from './helpers.ts';
 import { killStarted, runCli, serveCli } from './support/cli.ts';
+import { clientCaller, lineOf, orderableEntries, orderBody, register } from './support/sandbox.ts';
 
 /**
  * Bad data on disk, through the real `ax-sim serve`: a file it cannot read stops the start with a
@@ -29,31 +29,11 @@ beforeAll(async () => {
   folders.push(template);
   const server = await serveCli(['--data', template]);
   const client = createAxCloudClient({ baseUrl: server.baseUrl, apiKey: 'demo-key', retries: 0 });
-  const detail = (await client.getTourProduct({ path: { product_code: PRODUCT } })).data;
-  const registered = await client.registerTourProduct({
-    path: { product_code: PRODUCT },
-    body: {
-      mapping_data: Object.fromEntries(detail.options.map((o) => [o.option_code, o.option_name])),
-      channel_product_name: 'bad data',
-      channel_product_link: 'https://channel.example.com/b',
-      channel_product_id: 'b-1',
-    },
-  });
-  const inventory = await client.getTourInventory({
-    path: { product_code: PRODUCT },
-    query: { page_size: 10 },
-  });
-  const optionCode = detail.options[0]!.option_code;
-  const entries = inventory.data.option_codes[optionCode]!.filter((e) => e.is_order && e.remain_quantity > 0);
+  const product = await register(clientCaller(client), 'tour', PRODUCT);
+  const entries = await orderableEntries(clientCaller(client), product, { pageSize: 10 });
   for (let i = 0; i < 3; i++) {
     await client.createTourOrder({
-      body: orderBody({
-        mappingCode: registered.data.data.channel_product_mapping_code,
-        optionCode,
-        inventoryAt: `${entries[i]!.date}T${entries[i]!.start_time}:00Z`,
-        channelOrderId: `bad-data-${i}`,
-        rti: detail.required_traveler_information,
-      }),
+      body: orderBody({ ...lineOf(product, entries[i]!), channelOrderId: `bad-data-${i}` }),
     });
   }
   await client.close();

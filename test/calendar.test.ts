@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SimulatorComponents } from '../client/index.ts';
 import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/catalog.ts';
 import { buildSimulator } from '../server/app.ts';
-import { orderBody } from './helpers.ts';
 import {
   allEntries,
   allProducts,
@@ -11,8 +11,9 @@ import {
   inventoryAtOf,
   koreanDate,
   type ListedEntry,
+  orderBody,
   register,
-} from './support/inject.ts';
+} from './support/sandbox.ts';
 
 /**
  * The virtual clock drives the calendar, seen through the channel API: "today" is the virtual now in
@@ -171,10 +172,10 @@ describe('after the use time the supplier checks travelers in', () => {
   }
 
   const ticketStatuses = async (call: Call, order: string) =>
-    ((await call('GET', '/__sim/orders')).body.orders as Array<{ ax_order_code: string; tickets: unknown[] }>)
+    ((await call('GET', '/__sim/orders')).body.orders as SimulatorComponents['schemas']['SimOrder'][])
       .filter((o) => o.ax_order_code === order)
-      .flatMap((o) => o.tickets as Array<{ ax_ticket_status?: string; status?: string }>)
-      .map((t) => t.ax_ticket_status ?? t.status);
+      .flatMap((o) => o.tickets)
+      .map((t) => t.ax_ticket_status);
 
   it('marks the tickets Used once the tour has started, so a cancel after use is refused', async () => {
     // 2026-05-10 12:00 in Seoul; the order is for 2026-05-11 14:00 in Seoul = 05:00 UTC.

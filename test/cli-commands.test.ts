@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VERSION } from '../server/app.ts';
 import { main } from '../server/cli.ts';
 import { firstErrorMessage, formatRequestLine } from '../server/http/request-log.ts';
-import { startSimulator } from './helpers.ts';
 import { killStarted, runCli, serveCli } from './support/cli.ts';
+import { startSimulator } from './support/sandbox.ts';
 
 /** What `ax-sim` prints and returns, in process (fast); the process-level behaviour further down. */
 async function run(argv: string[]) {

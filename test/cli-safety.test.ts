@@ -42,6 +42,12 @@ async function send(
   }
 }
 
+/** The status of a channel-API read: the channel API stays on whatever the control API does. */
+async function channelApiStatus(baseUrl: string) {
+  const list = { operationId: 'list', method: 'GET', url: '/v1/channel/products/tour', body: undefined };
+  return (await send(baseUrl, list, A)).status;
+}
+
 describe('`ax-sim serve` flags', () => {
   it('--no-control turns every /__sim route off (404), the channel API stays on', async () => {
     const server = await serveCli(['--data', ':memory:', '--no-control']);
@@ -51,15 +57,7 @@ describe('`ax-sim serve` flags', () => {
       expect(answer.status, request.operationId).toBe(404);
       expect(answer.data).toEqual({ detail: '찾을 수 없습니다.' });
     }
-    expect(
-      (
-        await send(
-          server.baseUrl,
-          { operationId: 'list', method: 'GET', url: '/v1/channel/products/tour', body: undefined },
-          A,
-        )
-      ).status,
-    ).toBe(200);
+    expect(await channelApiStatus(server.baseUrl)).toBe(200);
   });
 
   it('on a non-loopback host without --admin-key, the control API is off and the banner says why', async () => {
@@ -72,15 +70,7 @@ describe('`ax-sim serve` flags', () => {
       const answer = await send(server.baseUrl, request, A);
       expect(answer.status, request.operationId).toBe(404);
     }
-    expect(
-      (
-        await send(
-          server.baseUrl,
-          { operationId: 'list', method: 'GET', url: '/v1/channel/products/tour', body: undefined },
-          A,
-        )
-      ).status,
-    ).toBe(200);
+    expect(await channelApiStatus(server.baseUrl)).toBe(200);
   });
 
   it('on a non-loopback host with --admin-key K, control calls need X-Sim-Admin: K and the channel key', async () => {
@@ -113,15 +103,7 @@ describe('`ax-sim serve` flags', () => {
       expect([200, 201, 400, 404], `${id}: ${answer.status} ${answer.rawBody}`).toContain(answer.status);
     }
     // The channel API never asks for the admin key.
-    expect(
-      (
-        await send(
-          server.baseUrl,
-          { operationId: 'list', method: 'GET', url: '/v1/channel/products/tour', body: undefined },
-          A,
-        )
-      ).status,
-    ).toBe(200);
+    expect(await channelApiStatus(server.baseUrl)).toBe(200);
   });
 
   it('AX_SIM_ADMIN_KEY works like --admin-key', async () => {

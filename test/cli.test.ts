@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../fixtures/catalog.ts';
 import { main, readChannels } from '../server/cli.ts';
-import { startSimulator } from './helpers.ts';
+import { startSimulator } from './support/sandbox.ts';
 
 const temp = () => mkdtempSync(path.join(tmpdir(), 'ax-sim-cli-'));
 

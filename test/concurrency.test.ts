@@ -2,9 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AxCloudClient, createAxCloudClient, type RawResponse } from '../client/index.ts';
+import {
+  type AxCloudClient,
+  type AxCloudComponents,
+  createAxCloudClient,
+  type RawResponse,
+} from '../client/index.ts';
 import { buildSimulator } from '../server/app.ts';
-import { orderBody } from './helpers.ts';
+import { clientCaller, inventoryAtOf, orderBody, register } from './support/sandbox.ts';
 
 /**
  * Stock under concurrency, on a real listening server on 127.0.0.1 with the FILE store (where group
@@ -17,15 +22,7 @@ import { orderBody } from './helpers.ts';
 const MANUAL_TOUR = '00000000-0000-4000-8000-000000000004';
 const CONNECTIONS = 64;
 
-type Entry = {
-  inventory_code: string;
-  date: string;
-  start_time: string;
-  is_order: boolean;
-  max_quantity: number;
-  remain_quantity: number;
-  ordered_quantity: number;
-};
+type Entry = AxCloudComponents['schemas']['TourInventoryEntry'];
 
 const running: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -54,30 +51,14 @@ async function serve(data: string, compactBytes?: number) {
   return { app, client, stop };
 }
 
-async function setUp(client: AxCloudClient) {
-  const detail = (await client.getTourProduct({ path: { product_code: MANUAL_TOUR } })).data;
-  const registered = await client.registerTourProduct({
-    path: { product_code: MANUAL_TOUR },
-    body: {
-      mapping_data: Object.fromEntries(detail.options.map((o) => [o.option_code, o.option_name])),
-      channel_product_name: 'concurrency',
-      channel_product_link: 'https://channel.example.com/c',
-      channel_product_id: 'c-1',
-    },
-  });
-  return {
-    mappingCode: registered.data.data.channel_product_mapping_code,
-    optionCode: detail.options[0]!.option_code,
-    rti: detail.required_traveler_information,
-  };
-}
+const setUp = (client: AxCloudClient) => register(clientCaller(client), 'tour', MANUAL_TOUR);
 
 async function inventory(client: AxCloudClient, optionCode: string): Promise<Entry[]> {
   const answer = await client.getTourInventory({
     path: { product_code: MANUAL_TOUR },
     query: { page: 1, page_size: 100 },
   });
-  return answer.data.option_codes[optionCode] as Entry[];
+  return answer.data.option_codes[optionCode]!;
 }
 
 function entryOf(entries: Entry[], code: string): Entry {
@@ -94,8 +75,6 @@ function expectConsistent(entries: Entry[]) {
   }
 }
 
-const inventoryAt = (e: Entry) => `${e.date}T${e.start_time}:00Z`;
-
 describe('concurrency on the file store', () => {
   it('sells exactly the 10 remaining units to 200 concurrent orders, and a restart agrees', async () => {
     const data = mkdtempSync(path.join(tmpdir(), 'ax-sim-conc-'));
@@ -106,7 +85,7 @@ describe('concurrency on the file store', () => {
     const target = entries.find((e) => e.is_order && e.remain_quantity > 10)!;
     const fill = target.remain_quantity - 10;
     await first.client.createTourOrder({
-      body: orderBody({ mappingCode, optionCode, inventoryAt: inventoryAt(target), quantity: fill, rti }),
+      body: orderBody({ mappingCode, optionCode, inventoryAt: inventoryAtOf(target), quantity: fill, rti }),
     });
     expect(entryOf(await inventory(first.client, optionCode), target.inventory_code).remain_quantity).toBe(
       10,
@@ -121,7 +100,7 @@ describe('concurrency on the file store', () => {
         body: orderBody({
           mappingCode,
           optionCode,
-          inventoryAt: inventoryAt(target),
+          inventoryAt: inventoryAtOf(target),
           channelOrderId: `race-${i}`,
           rti,
         }),
@@ -182,7 +161,7 @@ describe('concurrency on the file store', () => {
           body: orderBody({
             mappingCode,
             optionCode,
-            inventoryAt: inventoryAt(entry),
+            inventoryAt: inventoryAtOf(entry),
             quantity: 4,
             channelOrderId: `cancel-race-${i}`,
             rti,
@@ -297,7 +276,7 @@ describe('concurrency on the file store', () => {
         body: orderBody({
           mappingCode: mine.mappingCode,
           optionCode: mine.optionCode,
-          inventoryAt: inventoryAt(entry),
+          inventoryAt: inventoryAtOf(entry),
           quantity: 1 + (i % 3),
           channelOrderId: `mixed-${i}`,
           rti: mine.rti,
@@ -331,6 +310,6 @@ function countBy(values: number[]): Record<number, number> {
 }
 
 function orderCodeOf(answer: RawResponse): string {
-  return (answer.data as { data: { depth_combinations: Array<{ ax_order_code: string }> } }).data
-    .depth_combinations[0]!.ax_order_code;
+  return (answer.data as AxCloudComponents['schemas']['CreateOrderResponse']).data.depth_combinations[0]!
+    .ax_order_code;
 }

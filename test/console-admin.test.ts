@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, startSimulator } from './helpers.ts';
 import { buildConsoleIfStale } from './support/console-build.ts';
+import { type Running, startSimulator } from './support/sandbox.ts';
 import { launchChromium } from './support/services.ts';
 
 /**

@@ -6,8 +6,16 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AxCloudClient } from '../client/index.ts';
-import { orderBody, type Running, startSimulator } from './helpers.ts';
 import { buildConsoleIfStale } from './support/console-build.ts';
+import {
+  clientCaller,
+  lineOf,
+  orderableEntries,
+  orderBody,
+  type Running,
+  register,
+  startSimulator,
+} from './support/sandbox.ts';
 import { launchChromium } from './support/services.ts';
 
 /**
@@ -30,32 +38,12 @@ let page: Page;
 const errors: string[] = [];
 
 async function prepare(client: AxCloudClient, product: string) {
-  const detail = (await client.getTourProduct({ path: { product_code: product } })).data;
-  const registered = await client.registerTourProduct({
-    path: { product_code: product },
-    body: {
-      mapping_data: Object.fromEntries(detail.options.map((o) => [o.option_code, o.option_name])),
-      channel_product_name: '콘솔 테스트',
-      channel_product_link: 'https://channel.example.com/console',
-      channel_product_id: `console-${product}`,
-    },
-  });
-  const optionCode = detail.options[0]!.option_code;
-  const inventory = await client.getTourInventory({
-    path: { product_code: product },
-    query: { page_size: 20 },
-  });
-  const entry = inventory.data.option_codes[optionCode]!.find((e) => e.is_order && e.remain_quantity > 2)!;
+  const registered = await register(clientCaller(client), 'tour', product);
+  const [entry] = await orderableEntries(clientCaller(client), registered, { pageSize: 20, quantity: 3 });
   let n = 0;
   return async () => {
     const created = await client.createTourOrder({
-      body: orderBody({
-        mappingCode: registered.data.data.channel_product_mapping_code,
-        optionCode,
-        inventoryAt: `${entry.date}T${entry.start_time}:00Z`,
-        channelOrderId: `console-${product}-${++n}`,
-        rti: detail.required_traveler_information,
-      }),
+      body: orderBody({ ...lineOf(registered, entry!), channelOrderId: `console-${product}-${++n}` }),
     });
     return created.data.data.depth_combinations[0]!.ax_order_code;
   };

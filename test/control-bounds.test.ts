@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
 import { RequestJournal } from '../server/http/request-journal.ts';
+import { caller } from './support/sandbox.ts';
 
 /**
  * The control API at its bounds: fault statuses a client cannot read are refused; listings come a page
@@ -9,7 +10,6 @@ import { RequestJournal } from '../server/http/request-journal.ts';
  * export is streamed.
  */
 
-const H = { authorization: 'Token demo-key' };
 let app: FastifyInstance;
 
 beforeAll(async () => {
@@ -19,15 +19,7 @@ afterAll(async () => {
   await app.close();
 });
 
-async function send(method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) {
-  const answer = await app.inject({
-    method,
-    url,
-    headers: H,
-    ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
-  });
-  return { status: answer.statusCode, body: answer.json() as Record<string, unknown>, answer };
-}
+const send = (method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown) => caller(app)(method, url, body);
 
 describe('fault rules', () => {
   it.each([100, 101, 103, 199, 304])(
@@ -103,7 +95,7 @@ describe('request journal', () => {
     // 100 more of them: the channel's journal stays within its 256 KiB (this app's --journal-bytes).
     for (let i = 0; i < 100; i++) await send('POST', '/v1/channel/orders/tour', big);
     const all = await send('GET', '/__sim/journal?limit=1000');
-    const text = all.answer.body;
+    const text = all.text;
     expect(text.length).toBeLessThan(256 * 1024 + 20_000);
     expect(all.body.count as number).toBeLessThan(20);
     expect((all.body.entries as unknown[]).length).toBe(all.body.count);
@@ -145,8 +137,8 @@ describe('state export', () => {
   it('is streamed (chunked, no Content-Length) and is the same document as the state', async () => {
     const answer = await send('GET', '/__sim/state');
     expect(answer.status).toBe(200);
-    expect(answer.answer.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(answer.answer.headers['content-length']).toBeUndefined();
+    expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(answer.headers['content-length']).toBeUndefined();
     expect(answer.body).toEqual(JSON.parse(JSON.stringify(await app.sim.exportState('demo-channel'))));
     // And it imports back.
     expect((await send('PUT', '/__sim/state', answer.body)).status).toBe(200);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AxCloudClient, createAxCloudClient } from '../client/index.ts';
-import { allSimOrders, orderBody } from './helpers.ts';
+import { type AxCloudClient, type AxCloudComponents, createAxCloudClient } from '../client/index.ts';
+import { allSimOrders, clientCaller, orderableEntries, orderBody, register } from './support/sandbox.ts';
 
 /**
  * The real `ax-sim serve` process: orders answered 201 must survive SIGKILL in the middle of a burst
@@ -54,29 +54,9 @@ async function serve(data: string, compactBytes?: number): Promise<{ child: Chil
 }
 
 async function registerAndPickInventory(client: AxCloudClient) {
-  const detail = await client.getTourProduct({ path: { product_code: PRODUCT } });
-  const options = detail.data.options;
-  const registered = await client.registerTourProduct({
-    path: { product_code: PRODUCT },
-    body: {
-      mapping_data: Object.fromEntries(options.map((o) => [o.option_code, o.option_name])),
-      channel_product_name: 'crash test',
-      channel_product_link: 'https://channel.example.com/crash',
-      channel_product_id: 'crash-1',
-    },
-  });
-  const optionCode = options[0]!.option_code;
-  const inventory = await client.getTourInventory({
-    path: { product_code: PRODUCT },
-    query: { page: 1, page_size: 100 },
-  });
-  const entries = inventory.data.option_codes[optionCode]!.filter((e) => e.is_order && e.remain_quantity > 0);
-  return {
-    mappingCode: registered.data.data.channel_product_mapping_code,
-    optionCode,
-    entries,
-    rti: detail.data.required_traveler_information,
-  };
+  const product = await register(clientCaller(client), 'tour', PRODUCT);
+  const entries = await orderableEntries(clientCaller(client), product);
+  return { mappingCode: product.mappingCode, optionCode: product.optionCode, entries, rti: product.rti };
 }
 
 describe('crash safety', () => {
@@ -271,16 +251,8 @@ async function crashRounds(rounds: number, compactBytes?: number) {
             // 400 = that entry is sold out by now; anything else is a failure.
             expect([201, 400], answer.rawBody).toContain(answer.status);
             if (answer.status !== 201) continue;
-            const line = (
-              answer.data as {
-                data: {
-                  depth_combinations: Array<{
-                    ax_order_code: string;
-                    tickets: Array<{ ax_ticket_code: string }>;
-                  }>;
-                };
-              }
-            ).data.depth_combinations[0]!;
+            const line = (answer.data as AxCloudComponents['schemas']['CreateOrderResponse']).data
+              .depth_combinations[0]!;
             acknowledgedOrders.set(
               line.ax_order_code,
               line.tickets.map((t) => t.ax_ticket_code),

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AxCloudComponents } from '../client/index.ts';
 import { buildSimulator } from '../server/app.ts';
-import { orderBody } from './helpers.ts';
-import { caller, register } from './support/inject.ts';
+import { caller, orderBody, register } from './support/sandbox.ts';
 import { missingService } from './support/services.ts';
 
 /**
@@ -16,6 +16,8 @@ import { missingService } from './support/services.ts';
  * a restart succeeds on the full disk, writes work again without a restart once space is freed, and
  * after a last restart exactly the orders answered 201 are there.
  */
+
+type TourInventory = AxCloudComponents['schemas']['TourInventory'];
 
 const MANUAL_TOUR = '00000000-0000-4000-8000-000000000004';
 
@@ -94,12 +96,7 @@ describe.skipIf('skip' in mounted)('a full disk (2 MiB tmpfs)', () => {
       for (let page = 1; page <= 4; page++) {
         const inventory = (
           await send(app, 'GET', `/v1/channel/inventory/tour/${MANUAL_TOUR}?page=${page}&page_size=100`)
-        ).body as {
-          option_codes: Record<
-            string,
-            Array<{ date: string; start_time: string; is_order: boolean; remain_quantity: number }>
-          >;
-        };
+        ).body as TourInventory;
         for (const [optionCode, list] of Object.entries(inventory.option_codes)) {
           for (const e of list) {
             if (!e.is_order) continue;

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
-import { type Running, startSimulator } from './helpers.ts';
+import { type Running, startSimulator } from './support/sandbox.ts';
 import { launchChromium } from './support/services.ts';
 
 /**

@@ -3,9 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPPLIER_TEST_PRODUCTS } from '../fixtures/catalog.ts';
 import { buildSimulator } from '../server/app.ts';
 import { MESSAGES } from '../server/domain/errors.ts';
-import { orderBody } from './helpers.ts';
-import { allEntries, type Call, caller, inventoryAtOf, type Registered, register } from './support/inject.ts';
 import { operation, responseChecker } from './support/openapi.ts';
+import {
+  allEntries,
+  type Call,
+  caller,
+  inventoryAtOf,
+  orderBody,
+  type Registered,
+  register,
+} from './support/sandbox.ts';
 
 /**
  * 400 bodies shaped as Django REST Framework's nested serializers shape them, through HTTP: nested
@@ -42,20 +49,15 @@ const checkAnswer = responseChecker();
 
 /** The 400 the order create answers for `body` — checked against the document's 400 schema too. */
 async function refused(body: unknown) {
-  const raw = await app.inject({
-    method: 'POST',
-    url: '/v1/channel/orders/tour',
-    headers: { authorization: 'Token demo-key', 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-  expect(raw.statusCode, raw.body).toBe(400);
-  const answer = {
-    status: raw.statusCode,
-    contentType: raw.headers['content-type'] as string,
-    body: raw.body,
+  const answer = await call('POST', '/v1/channel/orders/tour', body);
+  expect(answer.status, answer.text).toBe(400);
+  const observed = {
+    status: answer.status,
+    contentType: answer.headers['content-type'] as string,
+    body: answer.text,
   };
-  expect(checkAnswer(operation('createTourOrder'), answer, true), raw.body).toEqual([]);
-  return JSON.parse(raw.body);
+  expect(checkAnswer(operation('createTourOrder'), observed, true), answer.text).toEqual([]);
+  return answer.body;
 }
 
 describe('request validation answers DRF shapes', () => {

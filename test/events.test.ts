@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelEvents, eventsOf } from '../server/http/events.ts';
-import { orderBody, type Running, startSimulator } from './helpers.ts';
+import {
+  clientCaller,
+  lineOf,
+  orderableEntries,
+  orderBody,
+  type Running,
+  register,
+  startSimulator,
+} from './support/sandbox.ts';
 
 /**
  * GET /__sim/events: the channel's changes as a server-sent event stream (and as JSON for polling),
@@ -59,30 +67,10 @@ function stream(base: string, key = 'demo-key', headers: Record<string, string> 
 }
 
 async function placeOrder(s: Running) {
-  const detail = (await s.client.getTourProduct({ path: { product_code: MANUAL } })).data;
-  const registered = await s.client.registerTourProduct({
-    path: { product_code: MANUAL },
-    body: {
-      mapping_data: Object.fromEntries(detail.options.map((o) => [o.option_code, o.option_name])),
-      channel_product_name: 'events',
-      channel_product_link: 'https://channel.example.com/e',
-      channel_product_id: 'e-1',
-    },
-  });
-  const option = detail.options[0]!.option_code;
-  const inventory = await s.client.getTourInventory({
-    path: { product_code: MANUAL },
-    query: { page_size: 5 },
-  });
-  const entry = inventory.data.option_codes[option]!.find((e) => e.is_order && e.remain_quantity > 0)!;
+  const product = await register(clientCaller(s.client), 'tour', MANUAL);
+  const [entry] = await orderableEntries(clientCaller(s.client), product, { pageSize: 5 });
   const created = await s.client.createTourOrder({
-    body: orderBody({
-      mappingCode: registered.data.data.channel_product_mapping_code,
-      optionCode: option,
-      inventoryAt: `${entry.date}T${entry.start_time}:00Z`,
-      channelOrderId: `events-${Math.random()}`,
-      rti: detail.required_traveler_information,
-    }),
+    body: orderBody({ ...lineOf(product, entry!), channelOrderId: `events-${Math.random()}` }),
   });
   return created.data.data.depth_combinations[0]!.ax_order_code;
 }

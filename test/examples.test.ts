@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorSpecs } from '../server/app.ts';
-import { type Running, startSimulator } from './helpers.ts';
+import { type Running, startSimulator } from './support/sandbox.ts';
 
 /**
  * examples/ cannot rot: the flow script the README points at runs against a started simulator for both

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AxCloudError } from '../client/index.ts';
-import { orderBody, type Running, startSimulator } from './helpers.ts';
+import {
+  clientCaller,
+  lineOf,
+  optionEntries,
+  orderBody,
+  type Running,
+  register,
+  startSimulator,
+} from './support/sandbox.ts';
 
 /**
  * The whole documented flow, through the typed client against a real server on port 0:
@@ -160,32 +168,10 @@ describe.each(FAMILIES)('$family flow', ({ family, manual }) => {
   it('refuses an order for more than remains, and changes nothing', async () => {
     const c = sim.client;
     const path = { product_code: manual };
-    const detail = tour ? await c.getTourProduct({ path }) : await c.getDayTicketProduct({ path });
-    const options = detail.data.options as Array<{ option_code: string; option_name: string }>;
-    const mapping_data = Object.fromEntries(options.map((o) => [o.option_code, o.option_name]));
-    const body = {
-      mapping_data,
-      channel_product_name: 'x',
-      channel_product_link: 'https://x',
-      channel_product_id: 'x',
-    };
-    const registered = tour
-      ? await c.registerTourProduct({ path, body })
-      : await c.registerDayTicketProduct({ path, body });
-    const inv = tour
-      ? await c.getTourInventory({ path, query: { page: 1, page_size: 5 } })
-      : await c.getDayTicketInventory({ path, query: { page: 1, page_size: 5 } });
-    const optionCode = options[0]!.option_code;
-    const entry = (inv.data.option_codes as Record<string, Array<Record<string, unknown>>>)[optionCode]![0]!;
-    const inventoryAt = tour ? `${entry.date}T${entry.start_time}:00Z` : `${entry.date}T00:00:00Z`;
-    const tooMany = Number(entry.remain_quantity) + 1;
-    const order = orderBody({
-      mappingCode: registered.data.data.channel_product_mapping_code,
-      optionCode,
-      inventoryAt,
-      quantity: tooMany,
-      rti: detail.data.required_traveler_information,
-    });
+    const product = await register(clientCaller(c), family, manual);
+    const [entry] = await optionEntries(clientCaller(c), product, { pageSize: 5 });
+    const optionCode = product.optionCode;
+    const order = orderBody({ ...lineOf(product, entry!), quantity: entry!.remain_quantity + 1 });
     const error = await (tour
       ? c.createTourOrder({ body: order })
       : c.createDayTicketOrder({ body: order })

@@ -13,8 +13,9 @@ import {
   mutation,
   serialise,
 } from './support/arbitraries.ts';
-import { buildWorld, CHANNELS, type FamilyName, type World } from './support/fixture.ts';
+import { buildWorld, type World } from './support/fixture.ts';
 import { type DocOperation, fillPath, responseChecker, routeOf, specOperations } from './support/openapi.ts';
+import { CHANNELS, type FamilyName } from './support/sandbox.ts';
 
 /**
  * Spec-driven fuzzing of every operation of both documents (the 28 channel operations and the control

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
 import { MESSAGES } from '../server/domain/errors.ts';
-import { orderBody } from './helpers.ts';
-import { buildWorld, CHANNELS, type World } from './support/fixture.ts';
+import { buildWorld, type World } from './support/fixture.ts';
 import { responseChecker, routeOf } from './support/openapi.ts';
+import { CHANNELS, caller, orderBody } from './support/sandbox.ts';
 
 /**
  * The inputs the fuzzer (test/fuzz.test.ts) found breaking the simulator, pinned as plain examples so
@@ -27,23 +27,14 @@ afterAll(async () => {
 });
 
 async function send(method: string, url: string, body?: unknown, key: string = A.key) {
-  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  const answer = await app.inject({
-    method: method as 'GET',
-    url,
-    headers: {
-      authorization: `Token ${key}`,
-      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    payload,
-  });
+  const answer = await caller(app, key)(method, url, body);
   const problems = check(
     routeOf(method, url),
-    { status: answer.statusCode, contentType: answer.headers['content-type'] as string, body: answer.body },
-    payload !== undefined,
+    { status: answer.status, contentType: answer.headers['content-type'] as string, body: answer.text },
+    body !== undefined,
   );
   expect(problems, `${method} ${url}`).toEqual([]);
-  return { status: answer.statusCode, body: JSON.parse(answer.body) as Record<string, unknown> };
+  return { status: answer.status, body: answer.body as Record<string, unknown> };
 }
 
 const exported = async () =>

@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AxCloudClient, AxCloudError } from '../client/index.ts';
+import { type AxCloudClient, type AxCloudComponents, AxCloudError } from '../client/index.ts';
 import { channelHandlers } from '../server/app.ts';
 import { handlerMismatch } from '../server/http/routes.ts';
 import { AX_CLOUD_SPEC, loadSpec } from '../server/http/spec.ts';
-import { orderBody, type Running, startSimulator } from './helpers.ts';
+import {
+  clientCaller,
+  lineOf,
+  orderableEntries,
+  orderBody,
+  type Running,
+  register as registerProduct,
+  startSimulator,
+} from './support/sandbox.ts';
 
 /** Request handling at the HTTP edge: validation, aliases, legacy names, idempotency, control API. */
 
@@ -22,40 +30,14 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function register(client: AxCloudClient, productCode: string) {
-  const detail = await client.getTourProduct({ path: { product_code: productCode } });
-  const options = detail.data.options;
-  const registered = await client.registerTourProduct({
-    path: { product_code: productCode },
-    body: {
-      mapping_data: Object.fromEntries(options.map((o) => [o.option_code, o.option_name])),
-      channel_product_name: '상품',
-      channel_product_link: 'https://channel.example.com/p',
-      channel_product_id: `channel-${productCode}`,
-    },
-  });
-  return { detail: detail.data, mappingCode: registered.data.data.channel_product_mapping_code };
-}
+const register = (client: AxCloudClient, productCode: string) =>
+  registerProduct(clientCaller(client), 'tour', productCode);
 
 async function orderFor(client: AxCloudClient, productCode: string, quantity = 1, channelOrderId?: string) {
-  const { detail, mappingCode } = await register(client, productCode);
-  const optionCode = detail.options[0]!.option_code;
-  const inventory = await client.getTourInventory({
-    path: { product_code: productCode },
-    query: { page: 1, page_size: 60 },
-  });
-  const entry = inventory.data.option_codes[optionCode]!.find(
-    (e) => e.is_order && e.remain_quantity >= quantity,
-  )!;
-  const body = orderBody({
-    mappingCode,
-    optionCode,
-    inventoryAt: `${entry.date}T${entry.start_time}:00Z`,
-    quantity,
-    channelOrderId,
-    rti: detail.required_traveler_information,
-  });
-  return { body, entry, optionCode, mappingCode };
+  const product = await register(client, productCode);
+  const [entry] = await orderableEntries(clientCaller(client), product, { pageSize: 60, quantity });
+  const body = orderBody({ ...lineOf(product, entry!), quantity, channelOrderId });
+  return { body, entry: entry!, optionCode: product.optionCode, mappingCode: product.mappingCode };
 }
 
 const confirmStatus = async (client: AxCloudClient, code: string) =>
@@ -198,9 +180,7 @@ describe('orders', () => {
     };
     const answer = await sim.client.raw('POST', '/v1/channel/orders/tour', { body: legacy });
     expect(answer.status).toBe(201);
-    const data = (
-      answer.data as { data: { channel_order_code: string; depth_combinations: Array<{ dc_code: string }> } }
-    ).data;
+    const data = (answer.data as AxCloudComponents['schemas']['CreateOrderResponse']).data;
     expect(data.channel_order_code).toBe(`legacy-${channel_order_id}`);
     expect(data.depth_combinations[0]!.dc_code).toBe(option_code);
   });

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../server/app.ts';
-import { orderBody } from './helpers.ts';
-import { caller, register } from './support/inject.ts';
+import { caller, orderableEntries, orderBody, register } from './support/sandbox.ts';
 
 /**
  * `PUT /__sim/state` racing order creation, on the file store (where the import's write takes real
@@ -34,23 +33,9 @@ describe('import racing order creation', () => {
   it(`${ORDERS} orders racing an import: every order that exists confirms, exactly once`, async () => {
     const app = await serve();
     const call = caller(app);
-    const { mappingCode, options, rti } = await register(call, 'tour', DELAYED_TOUR);
-    const optionCode = options[0]!;
-    const inventory = (await call('GET', `/v1/channel/inventory/tour/${DELAYED_TOUR}?page=1&page_size=100`))
-      .body as {
-      option_codes: Record<
-        string,
-        Array<{
-          inventory_at?: string;
-          date: string;
-          start_time: string;
-          is_order: boolean;
-          remain_quantity: number;
-          inventory_code: string;
-        }>
-      >;
-    };
-    const entries = inventory.option_codes[optionCode]!.filter((e) => e.is_order && e.remain_quantity >= 10);
+    const product = await register(call, 'tour', DELAYED_TOUR);
+    const { mappingCode, optionCode, rti } = product;
+    const entries = await orderableEntries(call, product, { quantity: 10 });
     expect(entries.length).toBeGreaterThan(60);
     const exported = (await call('GET', '/__sim/state')).body;
 

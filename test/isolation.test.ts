@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulatorComponents } from '../client/index.ts';
 import { buildSimulator } from '../server/app.ts';
 import { DEFAULT_CHANNELS } from '../server/sandbox.ts';
-import { orderBody } from './helpers.ts';
-import { buildWorld, CHANNELS, type FamilyName, type World } from './support/fixture.ts';
+import { buildWorld, type World } from './support/fixture.ts';
 import { operation, specOperations } from './support/openapi.ts';
+import { CHANNELS, caller, type FamilyName, orderBody } from './support/sandbox.ts';
 
 /**
  * Channel isolation, operation by operation, enumerated from both documents so that a new operation
@@ -13,6 +14,8 @@ import { operation, specOperations } from './support/openapi.ts';
  * reads show B exactly what a fresh channel sees (a third channel that nobody touches); B's writes land
  * in B's own world. A's exported state, fault rules and request journal are identical before and after.
  */
+
+type SimSchemas = SimulatorComponents['schemas'];
 
 const NOW = Date.UTC(2026, 2, 1, 9, 0, 0);
 const [A, B] = CHANNELS;
@@ -23,8 +26,6 @@ let world: World;
 /** A's state, faults and journal, before B does anything. */
 let before: string;
 
-type Answer = { status: number; body: unknown };
-
 /** Channel-API requests B has made: B's journal must hold exactly these. */
 let requestsOfB = 0;
 
@@ -33,20 +34,12 @@ async function call(
   method: string,
   url: string,
   body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
+  headers?: Record<string, string>,
+) {
   if (key === B.key && url.startsWith('/v1/')) requestsOfB++;
-  const answer = await app.inject({
-    method: method as 'GET',
-    url,
-    headers: {
-      authorization: `Token ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    payload: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: answer.statusCode, body: answer.body === '' ? undefined : JSON.parse(answer.body) };
+  const { status, body: answered } = await caller(app, key)(method, url, body, headers);
+  // Status and body only: whole answers are compared between channels.
+  return { status, body: answered };
 }
 
 async function stateOfA(): Promise<string> {
@@ -363,7 +356,7 @@ const cases: Record<string, Case> = {
       // registrations or questions, and as many requests as B made.
       const answer = await call(B.key, 'GET', '/__sim/events');
       expect(answer.status).toBe(200);
-      const events = (answer.body as { events: Array<{ type: string; data: { method: string } }> }).events;
+      const events = (answer.body as { events: SimSchemas['SimEvent'][] }).events;
       expect(events.filter((e) => e.type !== 'request')).toEqual([]);
       expect(events).toHaveLength(requestsOfB);
       expect(new Set(events.map((e) => e.data.method))).toEqual(new Set(['GET']));
@@ -379,8 +372,7 @@ const cases: Record<string, Case> = {
       // B's own requests only (all reads so far): none of A's order creates, registrations, cancels.
       const journal = await call(B.key, 'GET', '/__sim/journal?limit=1000');
       expect(journal.status).toBe(200);
-      const entries = (journal.body as { entries: Array<{ method: string; response_body: unknown }> })
-        .entries;
+      const entries = (journal.body as { entries: SimSchemas['JournalEntry'][] }).entries;
       expect(entries).toHaveLength(requestsOfB);
       expect(new Set(entries.map((e) => e.method))).toEqual(new Set(['GET']));
       const answers = JSON.stringify(entries.map((e) => e.response_body));

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AxCloudClient, createAxCloudClient } from '../client/index.ts';
 import { MESSAGES } from '../server/domain/errors.ts';
 import { MAX_JSON_DEPTH } from '../server/http/validation.ts';
-import { orderBody, type Running, startSimulator } from './helpers.ts';
+import {
+  clientCaller,
+  lineOf,
+  orderableEntries,
+  orderBody,
+  type Running,
+  register,
+  startSimulator,
+} from './support/sandbox.ts';
 
 /**
  * Limits at the HTTP edge, on a real server on 127.0.0.1: body size, malformed JSON, content types,
@@ -247,29 +255,17 @@ describe('unicode everywhere', () => {
   ];
 
   it('keeps unicode exactly, in an order, a question, a review and a registration', async () => {
-    const detail = (await sim.client.getTourProduct({ path: { product_code: MANUAL_TOUR } })).data;
-    const registered = await sim.client.registerTourProduct({
-      path: { product_code: MANUAL_TOUR },
-      body: {
-        mapping_data: Object.fromEntries(detail.options.map((o, i) => [o.option_code, WORDS[i]!])),
-        channel_product_name: WORDS.join(' '),
-        channel_product_link: `https://채널.example/${WORDS[0]}`,
-        channel_product_id: WORDS[5]!,
-      },
+    const product = await register(clientCaller(sim.client), 'tour', MANUAL_TOUR, {
+      name: (_, i) => WORDS[i]!,
+      channel_product_name: WORDS.join(' '),
+      channel_product_link: `https://채널.example/${WORDS[0]}`,
+      channel_product_id: WORDS[5]!,
     });
-    const inventory = await sim.client.getTourInventory({
-      path: { product_code: MANUAL_TOUR },
-      query: { page_size: 10 },
-    });
-    const entry = inventory.data.option_codes[detail.options[0]!.option_code]!.find(
-      (e) => e.is_order && e.remain_quantity > 0,
-    )!;
+    const [entry] = await orderableEntries(clientCaller(sim.client), product, { pageSize: 10 });
     const body = orderBody({
-      mappingCode: registered.data.data.channel_product_mapping_code,
-      optionCode: detail.options[0]!.option_code,
-      inventoryAt: `${entry.date}T${entry.start_time}:00Z`,
+      ...lineOf(product, entry!),
       channelOrderId: `주문-${WORDS.join('|')}`,
-      rti: Object.fromEntries(Object.keys(detail.required_traveler_information).map((k) => [k, false])),
+      rti: Object.fromEntries(Object.keys(product.rti).map((k) => [k, false])),
     });
     const ticket = {
       ...body.options[0]!.tickets[0]!,
@@ -278,7 +274,7 @@ describe('unicode everywhere', () => {
       extra: WORDS.join(''),
     };
     const additional = Object.fromEntries(
-      Object.entries(detail.required_traveler_information)
+      Object.entries(product.rti)
         .filter(([, required]) => required)
         .map(([k]) => [k, WORDS[2]!]),
     );

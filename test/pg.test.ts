@@ -3,11 +3,25 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AxCloudClient, createAxCloudClient, type RawResponse } from '../client/index.ts';
-import { allSimOrders, orderBody } from './helpers.ts';
+import {
+  type AxCloudClient,
+  type AxCloudComponents,
+  createAxCloudClient,
+  type RawResponse,
+} from '../client/index.ts';
 import { type CliProcess, killStarted, serveCli } from './support/cli.ts';
 import { createTestDatabase, type TestDatabase } from './support/pg.ts';
 import { storeSuite } from './support/pg-store-suite.ts';
+import {
+  allSimOrders,
+  clientCaller,
+  type ListedEntry,
+  lineOf,
+  optionEntries,
+  orderBody,
+  type Registered,
+  register as registerProduct,
+} from './support/sandbox.ts';
 import { missingService, TEST_PG_URL } from './support/services.ts';
 
 /**
@@ -20,16 +34,6 @@ import { missingService, TEST_PG_URL } from './support/services.ts';
 const MANUAL_TOUR = '00000000-0000-4000-8000-000000000004';
 const REJECT_TOUR = '00000000-0000-4000-8000-000000000003';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-type Entry = {
-  inventory_code: string;
-  date: string;
-  start_time: string;
-  is_order: boolean;
-  max_quantity: number;
-  remain_quantity: number;
-  ordered_quantity: number;
-};
 
 const db = await createTestDatabase();
 const skip = typeof db === 'string';
@@ -71,64 +75,34 @@ afterAll(async () => {
   if (!skip) await (db as TestDatabase).drop();
 }, 60_000);
 
-async function register(client: AxCloudClient, product = MANUAL_TOUR) {
-  const detail = (await client.getTourProduct({ path: { product_code: product } })).data;
-  const registered = await client.registerTourProduct({
-    path: { product_code: product },
-    body: {
-      mapping_data: Object.fromEntries(detail.options.map((o) => [o.option_code, o.option_name])),
-      channel_product_name: 'shared',
-      channel_product_link: 'https://channel.example.com/s',
-      channel_product_id: 's-1',
-    },
-  });
-  return {
-    product,
-    mappingCode: registered.data.data.channel_product_mapping_code,
-    optionCode: detail.options[0]!.option_code,
-    rti: detail.required_traveler_information,
-  };
-}
-type Setup = Awaited<ReturnType<typeof register>>;
+const register = (client: AxCloudClient, product = MANUAL_TOUR) =>
+  registerProduct(clientCaller(client), 'tour', product);
+type Setup = Registered;
 
-async function inventory(client: AxCloudClient, setup: Setup): Promise<Entry[]> {
-  const answer = await client.getTourInventory({
-    path: { product_code: setup.product },
-    query: { page: 1, page_size: 100 },
-  });
-  return answer.data.option_codes[setup.optionCode] as Entry[];
-}
+const inventory = (client: AxCloudClient, setup: Setup) => optionEntries(clientCaller(client), setup);
 
-const entryOf = (entries: Entry[], code: string) => entries.find((e) => e.inventory_code === code)!;
-const inventoryAt = (e: Entry) => `${e.date}T${e.start_time}:00Z`;
+const entryOf = (entries: ListedEntry[], code: string) => entries.find((e) => e.inventory_code === code)!;
 const countBy = (values: Array<number | string>) =>
   values.reduce<Record<string, number>>((acc, v) => {
     acc[v] = (acc[v] ?? 0) + 1;
     return acc;
   }, {});
 
-function order(client: AxCloudClient, setup: Setup, entry: Entry, id: string, quantity = 1) {
+function order(client: AxCloudClient, setup: Setup, entry: ListedEntry, id: string, quantity = 1) {
   return client.raw('POST', '/v1/channel/orders/tour', {
-    body: orderBody({
-      mappingCode: setup.mappingCode,
-      optionCode: setup.optionCode,
-      inventoryAt: inventoryAt(entry),
-      channelOrderId: id,
-      quantity,
-      rti: setup.rti,
-    }),
+    body: orderBody({ ...lineOf(setup, entry), channelOrderId: id, quantity }),
   });
 }
 
 type Created = { code: string; tickets: string[]; entry: string; quantity: number };
 function createdOf(answer: RawResponse, entry: string, quantity: number): Created {
-  const line = (answer.data as { data: { depth_combinations: Array<Record<string, unknown>> } }).data
-    .depth_combinations[0] as { ax_order_code: string; tickets: Array<{ ax_ticket_code: string }> };
+  const line = (answer.data as AxCloudComponents['schemas']['CreateOrderResponse']).data
+    .depth_combinations[0]!;
   return { code: line.ax_order_code, tickets: line.tickets.map((t) => t.ax_ticket_code), entry, quantity };
 }
 
 /** For every entry: units ordered since `before` = tickets of our orders still holding stock. */
-async function expectStockArithmetic(client: AxCloudClient, setup: Setup, before: Entry[]) {
+async function expectStockArithmetic(client: AxCloudClient, setup: Setup, before: ListedEntry[]) {
   const after = await inventory(client, setup);
   const orders = await allSimOrders(client);
   for (const entry of after) {
@@ -406,13 +380,7 @@ describe.skipIf(skip)('three ax-sim serve processes on one PostgreSQL database',
           const entry = entries[i % entries.length]!;
           const sent = Date.now();
           const answer = await instances[(i + w) % 3]!.client.raw('POST', '/v1/channel/orders/tour', {
-            body: orderBody({
-              mappingCode: setup.mappingCode,
-              optionCode: setup.optionCode,
-              inventoryAt: inventoryAt(entry),
-              channelOrderId: `outage-${w}-${i}`,
-              rti: setup.rti,
-            }),
+            body: orderBody({ ...lineOf(setup, entry), channelOrderId: `outage-${w}-${i}` }),
           });
           slowest = Math.max(slowest, Date.now() - sent);
           statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AxCloudClient, createAxCloudClient } from '../client/index.ts';
-import { orderBody } from './helpers.ts';
 import { killStarted, serveCli } from './support/cli.ts';
+import { clientCaller, lineOf, orderableEntries, orderBody, register } from './support/sandbox.ts';
 
 /**
  * Graceful shutdown of the real `ax-sim serve`: on SIGTERM or SIGINT it stops accepting connections,
@@ -19,31 +19,11 @@ const PRODUCT = '00000000-0000-4000-8000-000000000004';
 const DELAY_MS = 1_500;
 
 async function prepare(client: AxCloudClient) {
-  const detail = (await client.getTourProduct({ path: { product_code: PRODUCT } })).data;
-  const registered = await client.registerTourProduct({
-    path: { product_code: PRODUCT },
-    body: {
-      mapping_data: Object.fromEntries(detail.options.map((o) => [o.option_code, o.option_name])),
-      channel_product_name: 'shutdown',
-      channel_product_link: 'https://channel.example.com/s',
-      channel_product_id: 's-1',
-    },
-  });
-  const optionCode = detail.options[0]!.option_code;
-  const inventory = await client.getTourInventory({
-    path: { product_code: PRODUCT },
-    query: { page_size: 20 },
-  });
-  const entries = inventory.data.option_codes[optionCode]!.filter((e) => e.is_order && e.remain_quantity > 0);
+  const product = await register(clientCaller(client), 'tour', PRODUCT);
+  const entries = await orderableEntries(clientCaller(client), product, { pageSize: 20 });
   return {
     body: (i: number) =>
-      orderBody({
-        mappingCode: registered.data.data.channel_product_mapping_code,
-        optionCode,
-        inventoryAt: `${entries[i % entries.length]!.date}T${entries[i % entries.length]!.start_time}:00Z`,
-        channelOrderId: `shutdown-${i}`,
-        rti: detail.required_traveler_information,
-      }),
+      orderBody({ ...lineOf(product, entries[i % entries.length]!), channelOrderId: `shutdown-${i}` }),
   };
 }
 

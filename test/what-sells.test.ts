@@ -2,15 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_COUNTS } from '../fixtures/catalog.ts';
 import { buildSimulator } from '../server/app.ts';
-import { orderBody } from './helpers.ts';
 import {
   allEntries,
   allProducts,
   caller,
   type FamilyName,
   inventoryAtOf,
+  orderBody,
   register,
-} from './support/inject.ts';
+} from './support/sandbox.ts';
 
 /**
  * What is shown is what sells. Over the whole default catalogue (every product, option and listed

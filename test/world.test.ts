@@ -4,8 +4,8 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerConsole } from '../server/http/console.ts';
-import { type Running, startSimulator } from './helpers.ts';
 import { killStarted, serveCli, startCli } from './support/cli.ts';
+import { type Running, startSimulator } from './support/sandbox.ts';
 
 /**
  * The lived-in demo world (POST /__sim/world, `ax-sim seed --world`, `ax-sim serve --world`), the

@@ -1,4 +1,4 @@
-import type { AxCloudClient, AxCloudComponents } from '../../client/index.ts';
+import type { AxCloudClient, AxCloudComponents, SimulatorComponents } from '../../client/index.ts';
 
 /**
  * The two product families behind one interface, so a behaviour is written once and tested for both
@@ -6,26 +6,15 @@ import type { AxCloudClient, AxCloudComponents } from '../../client/index.ts';
  */
 
 type Schemas = AxCloudComponents['schemas'];
-export type FamilyName = 'tour' | 'day-ticket';
+/** A product family, as its path segment (the control API's `Family`). */
+export type FamilyName = SimulatorComponents['schemas']['Family'];
 type Paged = { page?: number; page_size?: number };
 
-export interface InventoryEntry {
-  inventory_code: string;
-  date: string;
-  start_time?: string;
-  day_of_the_week?: string;
-  is_order?: boolean;
-  max_quantity: number;
-  min_quantity?: number;
-  remain_quantity: number;
-  ordered_quantity: number;
-}
+/** An inventory entry of either family: day-ticket entries have no start time, no `is_order`, no minimum. */
+export type InventoryEntry = Schemas['DayTicketInventoryEntry'] & Partial<Schemas['TourInventoryEntry']>;
 
-export interface ProductDetail {
-  required_traveler_information: Record<string, boolean>;
-  options: Schemas['ProductOption'][];
-  contents: Record<string, unknown>;
-}
+/** A product detail of either family (their `contents` differ). */
+export type ProductDetail = Schemas['TourProductDetail'] | Schemas['DayTicketProductDetail'];
 
 export type CreatedOrder = Schemas['CreateOrderResponse']['data'];
 export type CreatedLine = Schemas['CreatedAxOrder'];

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect, onTestFinished, type TestContext } from 'vitest';
-import { AxCloudError, type RawResponse } from '../../client/index.ts';
+import { type AxCloudComponents, AxCloudError, type RawResponse } from '../../client/index.ts';
 import { contractClient, target } from './client.ts';
 import type { CreatedLine, CreatedOrder, Family, InventoryEntry, ProductDetail } from './families.ts';
+
+type Schemas = AxCloudComponents['schemas'];
 
 /**
  * What the tests share: the validating client, the gates (writes, control API, simulator-only
@@ -240,7 +242,7 @@ export function registrationBody(detail: ProductDetail) {
     channel_product_name: '[contract] 계약 테스트 상품',
     channel_product_link: 'https://channel.example.com/contract',
     channel_product_id: `contract-${randomUUID().slice(0, 8)}`,
-  };
+  } satisfies Schemas['RegistrationRequest'];
 }
 
 /** Registers the product (all options mapped) and returns the mapping code orders need. */
@@ -298,7 +300,7 @@ export function orderBody(choice: Choice, mappingCode: string, quantity: number)
     },
     purchaser: { ...person(0), is_required_more_information: false },
     representative: { ...person(0), additional },
-  };
+  } satisfies Schemas['CreateOrderRequest'];
 }
 
 export interface Placed {

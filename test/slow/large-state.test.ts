@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSimulator } from '../../server/app.ts';
 import { SNAPSHOT_FORMAT } from '../../server/store/snapshot.ts';
-import { orderBody } from '../helpers.ts';
+import { caller, lineOf, orderableEntries, orderBody, register } from '../support/sandbox.ts';
 
 /**
  * A state past V8's longest string: a snapshot of more than 600 MB (~110,000 orders with realistic
@@ -33,44 +33,19 @@ afterAll(() => {
 /** One real order, created through the API, as the template of the generated ones. */
 async function template() {
   const app = await buildSimulator({});
-  const H = { authorization: 'Token demo-key' };
-  const detail = (await app.inject({ url: `/v1/channel/products/tour/${MANUAL_TOUR}`, headers: H })).json();
-  const registered = (
-    await app.inject({
-      method: 'POST',
-      url: `/v1/channel/products/tour/registration/${MANUAL_TOUR}`,
-      headers: H,
-      payload: {
-        mapping_data: Object.fromEntries(
-          detail.options.map((o: { option_code: string; option_name: string }) => [
-            o.option_code,
-            o.option_name,
-          ]),
-        ),
-        channel_product_name: 'large',
-        channel_product_link: 'https://channel.example.com/large',
-        channel_product_id: 'large-1',
-      },
-    })
-  ).json();
-  const optionCode = detail.options[0].option_code;
-  const inventory = (
-    await app.inject({ url: `/v1/channel/inventory/tour/${MANUAL_TOUR}?page=1&page_size=5`, headers: H })
-  ).json();
-  const entry = inventory.option_codes[optionCode].find((e: { is_order: boolean }) => e.is_order);
-  const created = await app.inject({
-    method: 'POST',
-    url: '/v1/channel/orders/tour',
-    headers: H,
-    payload: orderBody({
-      mappingCode: registered.data.channel_product_mapping_code,
-      optionCode,
-      inventoryAt: `${entry.date}T${entry.start_time}:00`,
-      rti: detail.required_traveler_information,
+  const call = caller(app);
+  const product = await register(call, 'tour', MANUAL_TOUR);
+  const [entry] = await orderableEntries(call, product, { pageSize: 5, quantity: 0 });
+  const created = await call(
+    'POST',
+    '/v1/channel/orders/tour',
+    orderBody({
+      ...lineOf(product, entry!),
+      inventoryAt: `${entry!.date}T${entry!.start_time}:00`,
       channelOrderId: 'template',
     }),
-  });
-  expect(created.statusCode).toBe(201);
+  );
+  expect(created.status).toBe(201);
   const { state } = await app.sim.exportState('demo-channel');
   await app.close();
   return state;

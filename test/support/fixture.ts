@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { SUPPLIER_TEST_PRODUCTS } from '../../fixtures/catalog.ts';
-import { orderBody } from '../helpers.ts';
+import {
+  type CHANNELS,
+  caller,
+  type FamilyName,
+  inventoryAtOf,
+  type ListedEntry,
+  orderBody,
+  register,
+  succeeding,
+} from './sandbox.ts';
 
 /**
  * A small world in a channel, built through the HTTP API (app.inject): every supplier test product
@@ -8,13 +17,6 @@ import { orderBody } from '../helpers.ts';
  * more refunds can be synced), a question and a review per family, a re-published product. Returns every code it made, for tests that need real
  * codes in paths and bodies.
  */
-
-export const CHANNELS = [
-  { code: 'demo-channel', key: 'demo-key' },
-  { code: 'demo-channel-2', key: 'demo-key-2' },
-] as const;
-
-export type FamilyName = 'tour' | 'day-ticket';
 
 export interface ProductFixture {
   code: string;
@@ -44,69 +46,29 @@ export interface World {
   reviews: Array<{ family: FamilyName; productCode: string; code: string }>;
 }
 
-type Injected = { statusCode: number; body: string };
-
-async function call(
-  app: FastifyInstance,
-  key: string,
-  method: string,
-  url: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  const answer = (await app.inject({
-    method: method as 'GET',
-    url,
-    headers: {
-      authorization: `Token ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    payload: body === undefined ? undefined : JSON.stringify(body),
-  })) as Injected;
-  if (answer.statusCode >= 300) throw new Error(`${method} ${url} → ${answer.statusCode} ${answer.body}`);
-  return JSON.parse(answer.body) as Record<string, unknown>;
-}
-
 export async function buildWorld(app: FastifyInstance, channel: (typeof CHANNELS)[number]): Promise<World> {
   const { key } = channel;
-  await call(app, key, 'POST', '/__sim/reset');
+  const call = succeeding(caller(app, key));
+  await call('POST', '/__sim/reset');
   const world: World = { channel: channel.code, key, products: [], orders: [], questions: [], reviews: [] };
   for (const p of SUPPLIER_TEST_PRODUCTS) {
-    const base = `/v1/channel/${p.family === 'tour' ? 'products/tour' : 'products/day-ticket'}`;
-    const detail = (await call(app, key, 'GET', `${base}/${p.code}`)) as {
-      options: Array<{ option_code: string; option_name: string }>;
-      required_traveler_information: Record<string, boolean>;
-    };
-    const options = detail.options.map((o) => ({ code: o.option_code, name: o.option_name }));
-    const registered = (await call(app, key, 'POST', `${base}/registration/${p.code}`, {
-      mapping_data: Object.fromEntries(options.map((o) => [o.code, o.name])),
-      channel_product_name: `fixture ${p.code}`,
-      channel_product_link: 'https://channel.example.com/p',
-      channel_product_id: `fixture-${p.code}`,
-    })) as { data: { channel_product_mapping_code: string } };
-    const inventory = (await call(
-      app,
-      key,
-      'GET',
-      `/v1/channel/inventory/${p.family}/${p.code}?page=1&page_size=100`,
-    )) as {
-      option_codes: Record<
-        string,
-        Array<{ date: string; start_time?: string; is_order?: boolean; remain_quantity: number }>
-      >;
-    };
+    const registered = await register(caller(app, key), p.family, p.code);
+    const inventory = await call('GET', `/v1/channel/inventory/${p.family}/${p.code}?page=1&page_size=100`);
     const slots: Record<string, string[]> = {};
-    for (const [optionCode, entries] of Object.entries(inventory.option_codes)) {
+    for (const [optionCode, entries] of Object.entries(
+      inventory.option_codes as Record<string, ListedEntry[]>,
+    )) {
       slots[optionCode] = entries
         .filter((e) => e.is_order !== false && e.remain_quantity >= 3)
-        .map((e) => `${e.date}T${e.start_time ?? '00:00'}:00Z`);
+        .map(inventoryAtOf);
     }
     world.products.push({
       code: p.code,
       family: p.family,
       profile: p.profile,
-      options,
-      rti: detail.required_traveler_information,
-      mappingCode: registered.data.channel_product_mapping_code,
+      options: Object.entries(registered.names).map(([code, name]) => ({ code, name })),
+      rti: registered.rti,
+      mappingCode: registered.mappingCode,
       slots,
     });
   }
@@ -124,7 +86,7 @@ export async function buildWorld(app: FastifyInstance, channel: (typeof CHANNELS
         channelOrderId,
         rti: product.rti,
       });
-      const created = (await call(app, key, 'POST', `/v1/channel/orders/${product.family}`, body)) as {
+      const created = (await call('POST', `/v1/channel/orders/${product.family}`, body)) as {
         data: {
           depth_combinations: Array<{ ax_order_code: string; tickets: Array<{ ax_ticket_code: string }> }>;
         };
@@ -140,8 +102,8 @@ export async function buildWorld(app: FastifyInstance, channel: (typeof CHANNELS
       world.orders.push(order);
       if (n === 0) {
         const ticketPath = `/v1/channel/orders/${product.family}/${order.code}/tickets/${order.tickets[0]}`;
-        await call(app, key, 'PATCH', ticketPath, { status: 'Traveler canceled' });
-        await call(app, key, 'POST', `${ticketPath}/refund`, {
+        await call('PATCH', ticketPath, { status: 'Traveler canceled' });
+        await call('POST', `${ticketPath}/refund`, {
           channel_refunded_price: '2200',
           channel_canceled_at: '2026-01-20 21:13:13',
           channel_refunded_at: '2026-01-20 23:24:29',
@@ -153,7 +115,7 @@ export async function buildWorld(app: FastifyInstance, channel: (typeof CHANNELS
   for (const family of ['tour', 'day-ticket'] as const) {
     const product = world.products.find((p) => p.family === family && p.profile === 'manual')!;
     const code = `fixture-question-${family}`;
-    await call(app, key, 'POST', `/v1/channel/question/${family}/${product.code}`, {
+    await call('POST', `/v1/channel/question/${family}/${product.code}`, {
       question_code: code,
       title: '집합 장소?',
       body: '어디서 만나나요?',
@@ -171,20 +133,14 @@ export async function buildWorld(app: FastifyInstance, channel: (typeof CHANNELS
             reviewed_at: '2026-01-22 10:00',
           }
         : { review_score_type: 'NO_SCORE', body: '좋아요', reviewed_at: '2026-01-22 10:00' };
-    const created = (await call(
-      app,
-      key,
-      'POST',
-      `/v1/channel/review/${family}/${product.code}`,
-      review,
-    )) as {
+    const created = (await call('POST', `/v1/channel/review/${family}/${product.code}`, review)) as {
       review_code: string;
     };
     world.reviews.push({ family, productCode: product.code, code: created.review_code });
   }
   // A re-published product, so that the state holds every collection.
   const rejecting = world.products.find((p) => p.profile === 'always-reject')!;
-  await call(app, key, 'POST', `/__sim/products/${rejecting.code}/versions`, {
+  await call('POST', `/__sim/products/${rejecting.code}/versions`, {
     contents: { product_sub_title: '새 부제목' },
   });
   return world;
