@@ -21,7 +21,7 @@ import { parseMoney } from '../server/domain/money.ts';
 import { type CreateOrderInput, cancelOrder, createOrder } from '../server/domain/orders.ts';
 import { FileStore } from '../server/store/file.ts';
 import { type LoadResult, runLoad } from './load.ts';
-import { median } from './report.ts';
+import { median } from './median.ts';
 import {
   authHeaders,
   type Call,

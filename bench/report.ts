@@ -1,6 +1,8 @@
 /** The benchmark's results: medians over rounds, the targets, and the markdown table. */
+
 import type { GrowthLevel, StartupResult } from './growth.ts';
 import type { KindStats, LoadResult } from './load.ts';
+import { median } from './median.ts';
 
 export type TargetName = 'bare' | 'sim' | 'prism';
 
@@ -70,13 +72,6 @@ export interface BenchResults {
   growth: GrowthLevel[];
   startup?: StartupResult;
   targets: TargetCheck[];
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Medians over the rounds that count: a round whose generator was saturated is left out. */
