@@ -1,19 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Change, type ChannelState, emptyState } from './domain/types.ts';
+import { blankState } from './domain/testing.ts';
+import type { Change, ChannelState } from './domain/types.ts';
 import { RecordIndex } from './record-index.ts';
 import { adoptState, applyChanges } from './store/store.ts';
 
-const fresh = () =>
-  adoptState(
-    emptyState({
-      channel: 'c1',
-      catalogId: 'seed-1',
-      anchorDate: '2026-01-01',
-      clockOffsetMs: 0,
-      createdAt: '2026-01-01T00:00:00Z',
-    }),
-  );
+const fresh = () => adoptState(blankState());
 
 /** A change to `stock`: set key k to v, or delete it (v = null). */
 const change = fc

@@ -204,3 +204,14 @@ export function testRegistration(over: Partial<Registration> = {}): Registration
     ...over,
   };
 }
+
+/** An empty sandbox state (no catalogue needed): what the store and index tests open a channel with. */
+export function blankState(channel = 'c1'): ChannelState {
+  return emptyState({
+    channel,
+    catalogId: 'seed-1',
+    anchorDate: '2026-01-01',
+    clockOffsetMs: 0,
+    createdAt: '2026-01-01T00:00:00Z',
+  });
+}

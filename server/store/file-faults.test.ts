@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChannelState, emptyState } from '../domain/types.ts';
+import { blankState } from '../domain/testing.ts';
+import type { ChannelState } from '../domain/types.ts';
 import { type FaultPoint, FaultyFiles, type FileFault } from './faulty-files.ts';
 import { FileStore } from './file.ts';
 
@@ -16,14 +17,7 @@ import { FileStore } from './file.ts';
  * - the restart itself always succeeds.
  */
 
-const init = (): ChannelState =>
-  emptyState({
-    channel: 'c1',
-    catalogId: 'seed-1',
-    anchorDate: '2026-01-01',
-    clockOffsetMs: 0,
-    createdAt: '2026-01-01T00:00:00Z',
-  });
+const init = (): ChannelState => blankState();
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -10,7 +10,8 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ChannelState, emptyState } from '../domain/types.ts';
+import { blankState } from '../domain/testing.ts';
+import type { ChannelState } from '../domain/types.ts';
 import { FileStore } from './file.ts';
 import { decodeJournal, encodeRecord } from './journal.ts';
 import { SnapshotFile } from './snapshot.ts';
@@ -24,14 +25,7 @@ async function openError(dir: string): Promise<unknown> {
   return error;
 }
 
-const init = (): ChannelState =>
-  emptyState({
-    channel: 'c1',
-    catalogId: 'seed-1',
-    anchorDate: '2026-01-01',
-    clockOffsetMs: 0,
-    createdAt: '2026-01-01T00:00:00Z',
-  });
+const init = (): ChannelState => blankState();
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'ax-sim-store-'));
 

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type Change, emptyState } from '../domain/types.ts';
+import { blankState } from '../domain/testing.ts';
+import type { Change } from '../domain/types.ts';
 import { MemoryStore } from './memory.ts';
 
 describe('MemoryStore', () => {
   it('applies a step of hundreds of thousands of changes (a long clock advance) in one go', async () => {
     const store = new MemoryStore();
-    await store.open('c1', () =>
-      emptyState({
-        channel: 'c1',
-        catalogId: 'seed-1',
-        anchorDate: '2026-01-01',
-        clockOffsetMs: 0,
-        createdAt: '2026-01-01T00:00:00Z',
-      }),
-    );
+    await store.open('c1', () => blankState());
     const changes: Change[] = Array.from({ length: 300_000 }, (_, i) => ['stock', `inv-${i}`, i]);
     const count = await store.transact('c1', (tx) => {
       tx.apply(changes);
