@@ -1,5 +1,15 @@
 import type { FaultRule, FaultRules } from '../../http/faults.ts';
-import type { PgStore } from './store.ts';
+
+/**
+ * What the rules need of the PostgreSQL store (`PgStore` has these): an interface of its own, so that
+ * the types the package publishes for the HTTP layer never reach the `pg` driver's.
+ */
+export interface FaultsStore {
+  watchFaults(listener: (channel: string, rules: unknown) => void): void;
+  sync(channel: string): Promise<void>;
+  syncFaults(channel: string): Promise<void>;
+  setFaults(channel: string, rules: unknown): Promise<void>;
+}
 
 /**
  * A channel's fault rules kept in PostgreSQL, so that a rule set through one instance fires on all.
@@ -10,7 +20,7 @@ import type { PgStore } from './store.ts';
  */
 export class SharedFaults {
   constructor(
-    private readonly store: PgStore,
+    private readonly store: FaultsStore,
     private readonly channel: string,
     readonly rules: FaultRules,
   ) {
