@@ -11,7 +11,10 @@
  * Divided by the answers the generator counted in the window, that is microseconds per request.
  *
  * Writes bench/results/<BENCH_NAME, default "profile">.md and prints it. BENCH_PROFILE_INTERVAL sets
- * the sampling interval in µs (default 200).
+ * the sampling interval in µs (default 200); BENCH_KEEP=1 keeps the `.cpuprofile` files (for Chrome's
+ * DevTools) and prints where. BENCH_TARGET=bare profiles the ceiling instead — bare
+ * Fastify answering the simulator's own bytes (bench/bare-server.ts) — so that the two profiles can be
+ * read hop by hop side by side.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,14 +29,15 @@ import {
   type ReadScenario,
   readScenarios,
 } from './scenarios.ts';
-import { PINNED, pinSelf, ROOT, startSimulator } from './targets.ts';
+import { PINNED, pinSelf, ROOT, startBare, startSimulator, type Target } from './targets.ts';
 
 const env = process.env;
 const seconds = Number(env.BENCH_SECONDS ?? 10);
 const warmup = Number(env.BENCH_WARMUP ?? 2);
 const connections = Number(env.BENCH_CONNECTIONS ?? 50);
 const interval = Number(env.BENCH_PROFILE_INTERVAL ?? 200);
-const name = env.BENCH_NAME ?? 'profile';
+const bare = env.BENCH_TARGET === 'bare';
+const name = env.BENCH_NAME ?? (bare ? 'profile-bare' : 'profile');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface CallFrame {
@@ -175,12 +179,18 @@ const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 async function profileScenario(
   scenario: ReadScenario,
   work: string,
+  answers: Record<string, string>,
 ): Promise<{ load: LoadResult; table: string[] }> {
   const dir = mkdtempSync(path.join(work, `${scenario.id}-`));
-  const sim = await startSimulator({
-    data: path.join(dir, 'data'),
-    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${interval}`],
-  });
+  const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${interval}`];
+  let sim: Target;
+  if (bare) {
+    const payloads = path.join(dir, 'payloads.json');
+    writeFileSync(payloads, JSON.stringify({ [scenario.path.split('?')[0]!]: answers[scenario.path] }));
+    sim = await startBare(payloads, nodeArgs);
+  } else {
+    sim = await startSimulator({ data: path.join(dir, 'data'), nodeArgs });
+  }
   const headers = authHeaders(READ_CHANNEL);
   const url = `${sim.url}${scenario.path}`;
   let load: LoadResult;
@@ -194,8 +204,10 @@ async function profileScenario(
   } finally {
     await sim.stop();
   }
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`${scenario.id}: the simulator wrote no .cpuprofile (did it exit cleanly?)`);
+  // CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile: the main thread's (a loader's worker thread, as
+  // tsx starts for the bare server, writes its own).
+  const file = readdirSync(dir).find((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+  if (!file) throw new Error(`${scenario.id}: the server wrote no .cpuprofile (did it exit cleanly?)`);
   const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
   if (from < profile.startTime || to > profile.endTime)
     throw new Error(
@@ -239,13 +251,17 @@ async function main(): Promise<void> {
     // The product the benchmark reads: the fifth of the first list page (a regular catalogue product).
     const probe = await startSimulator({ data: path.join(work, 'probe') });
     let product: string;
+    // The simulator's answers, for the bare server to send.
+    const answers: Record<string, string> = {};
     try {
-      const list = (await expectOk(
-        httpCaller(probe.url, READ_CHANNEL),
-        'GET',
-        '/v1/channel/products/tour?page=1&page_size=25',
-      )) as { products: Array<{ product_code: string }> };
+      const call = httpCaller(probe.url, READ_CHANNEL);
+      const list = (await expectOk(call, 'GET', '/v1/channel/products/tour?page=1&page_size=25')) as {
+        products: Array<{ product_code: string }>;
+      };
       product = list.products[4]?.product_code ?? list.products[0]!.product_code;
+      for (const scenario of readScenarios(product)) {
+        answers[scenario.path] = JSON.stringify(await expectOk(call, 'GET', scenario.path));
+      }
     } finally {
       await probe.stop();
     }
@@ -253,7 +269,7 @@ async function main(): Promise<void> {
     const foreign: number[] = [];
     for (const scenario of readScenarios(product)) {
       log(`profiling ${scenario.title}…`);
-      const { load, table } = await profileScenario(scenario, work);
+      const { load, table } = await profileScenario(scenario, work, answers);
       foreign.push(load.foreignCores ?? 0);
       sections.push(...table, '');
     }
@@ -263,7 +279,7 @@ async function main(): Promise<void> {
       `# Read path profile (${name})`,
       '',
       `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.versions.node}` +
-        `${revision ? `, ${revision}` : ''}; \`ax-sim serve\` (file store) under \`node --cpu-prof --cpu-prof-interval=${interval}\`` +
+        `${revision ? `, ${revision}` : ''}; ${bare ? "bare Fastify answering the simulator's own bytes (`bench/bare-server.ts`)" : '`ax-sim serve` (file store)'} under \`node --cpu-prof --cpu-prof-interval=${interval}\`` +
         `${PINNED ? ' pinned to CPU 1, the lean load generator in its own process on CPU 0' : ''}; ${connections} connections, ` +
         `${warmup} s warm-up, ${seconds} s measured per scenario, one fresh server per scenario. ` +
         'Only samples inside the measured window count; each goes to the hop of the innermost frame on its stack ' +
@@ -279,7 +295,8 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${out}\n\nwrote bench/results/${name}.md\n`);
   } finally {
     await stopGenerator();
-    rmSync(work, { recursive: true, force: true });
+    if (env.BENCH_KEEP === '1') log(`kept the .cpuprofile files in ${work}`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
 

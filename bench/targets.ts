@@ -84,9 +84,9 @@ export async function startSimulator(options: {
 }
 
 /** Bare Fastify answering fixed bytes per path (the ceiling), from a JSON file `{path: body}`. */
-export async function startBare(payloadFile: string): Promise<Target> {
+export async function startBare(payloadFile: string, nodeArgs: string[] = []): Promise<Target> {
   const started = performance.now();
-  const child = spawnChild([process.execPath, '--import', 'tsx', BARE, payloadFile]);
+  const child = spawnChild([process.execPath, ...nodeArgs, '--import', 'tsx', BARE, payloadFile]);
   const url = await waitForLine(child, /listening on (http:\/\/\S+)/, 30_000);
   return wrap('bare', child, url, performance.now() - started);
 }
