@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import {
+  caller,
+  type ListedEntry,
+  lineOf,
+  orderableEntries,
+  orderBody,
+  register,
+} from '../test/support/sandbox.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { buildSimulator } from './app.ts';
 import type { DomainContext } from './domain/context.ts';
 import { listEntries } from './domain/inventory.ts';
-import { emptyState } from './domain/types.ts';
+import { emptyState, metaOf } from './domain/types.ts';
 import { inventoryItem } from './http/products.ts';
 
 describe('AnswerCache', () => {
@@ -15,8 +23,8 @@ describe('AnswerCache', () => {
     createdAt: '2026-03-01T00:00:00.000Z',
   });
 
-  /** A read's context as the cache sees it: the state and the virtual now. */
-  const at = (s: typeof state, now: number) => ({ state: s, now }) as DomainContext;
+  /** A read's context as the cache sees it: the state, its meta and the virtual now. */
+  const at = (s: typeof state, now: number) => ({ state: s, meta: metaOf(s), now }) as DomainContext;
 
   it('sends the same bytes until a change, then builds again', () => {
     const cache = new AnswerCache();
@@ -40,6 +48,56 @@ describe('AnswerCache', () => {
     expect(builds).toBe(2);
     cache.get('k', at(structuredClone(state), 0), build);
     expect(builds).toBe(3);
+  });
+
+  it('finds an answer again by the URL that got it, until a change or the end of the answer', () => {
+    const cache = new AnswerCache();
+    const json = cache.get('k', at(state, 0), () => ({ body: 1, validUntil: 100 }));
+    expect(cache.sent('/u', 0)).toBeUndefined();
+    cache.remember('/u', 'k', json);
+    expect(cache.sent('/u', 99)).toBe(json);
+    expect(cache.sent('/other', 0)).toBeUndefined();
+    expect(cache.sent('/u', 100)).toBeUndefined();
+    // Once found stale, it is gone, even for an earlier clock.
+    expect(cache.sent('/u', 0)).toBeUndefined();
+
+    cache.remember('/u', 'k', json);
+    cache.changed();
+    expect(cache.sent('/u', 0)).toBeUndefined();
+  });
+
+  it('reads the end of an answer on the channel’s clock: the real one plus its offset', () => {
+    const ahead = emptyState({ ...metaOf(state), clockOffsetMs: 50 });
+    const cache = new AnswerCache();
+    const json = cache.get('k', at(ahead, 50), () => ({ body: 1, validUntil: 100 }));
+    cache.remember('/u', 'k', json);
+    expect(cache.sent('/u', 49)).toBe(json);
+    expect(cache.sent('/u', 50)).toBeUndefined();
+  });
+
+  it('holds an answer only until the next supplier action is due', () => {
+    const cache = new AnswerCache();
+    let builds = 0;
+    const build = () => ({ body: ++builds });
+    const json = cache.get('k', at(state, 0), build, 30);
+    cache.remember('/u', 'k', json);
+    expect(cache.sent('/u', 29)).toBe(json);
+    expect(cache.sent('/u', 30)).toBeUndefined();
+    expect(cache.get('k', at(state, 29), build, 30)).toBe(json);
+    cache.get('k', at(state, 30), build, Number.POSITIVE_INFINITY);
+    expect(builds).toBe(2);
+  });
+
+  it('remembers nothing for a URL when the answer under its key is no longer the one it got', () => {
+    const cache = new AnswerCache();
+    const build = () => ({ body: 1 });
+    const first = cache.get('k', at(state, 0), build);
+    cache.changed();
+    const second = cache.get('k', at(state, 0), build);
+    cache.remember('/u', 'k', first);
+    expect(cache.sent('/u', 0)).toBeUndefined();
+    cache.remember('/u', 'k', second);
+    expect(cache.sent('/u', 0)).toBe(second);
   });
 
   it('keeps at most its capacity, the oldest going first', () => {
@@ -324,6 +382,92 @@ describe('answers kept per channel are built again after', () => {
       );
       expect(product.code).toBe(code);
       expect(await list(two)).toEqual(before);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('answers sent again by URL, before validation and handler', () => {
+  const one = { authorization: 'Token demo-key' };
+
+  it('are found once a read answered the URL, and no longer after a change', async () => {
+    const app = await buildSimulator({ data: ':memory:' });
+    try {
+      const url = `/v1/channel/products/tour/${app.sim.catalog.tours[2]!.code}`;
+      expect(app.sim.kept('demo-channel', url)).toBeUndefined();
+      const first = await app.inject({ url, headers: one });
+      expect(app.sim.kept('demo-channel', url)?.toString('utf8')).toBe(first.body);
+      // Another channel, or the same request written another way, is another URL.
+      expect(app.sim.kept('demo-channel-2', url)).toBeUndefined();
+      expect(app.sim.kept('demo-channel', `${url}?`)).toBeUndefined();
+      const again = await app.inject({ url, headers: one });
+      expect(again.body).toBe(first.body);
+      expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+      const advanced = await app.inject({
+        method: 'POST',
+        url: '/__sim/clock/advance',
+        headers: { ...one, 'content-type': 'application/json' },
+        payload: { seconds: 60 },
+      });
+      expect(advanced.statusCode).toBe(200);
+      expect(app.sim.kept('demo-channel', url)).toBeUndefined();
+      // HEAD and an invalid query are never answered from it.
+      const head = await app.inject({ method: 'HEAD', url, headers: one });
+      expect(head.statusCode).toBe(200);
+      const bad = await app.inject({ url: '/v1/channel/products/tour?page=0', headers: one });
+      expect(bad.statusCode).toBe(400);
+      expect(app.sim.kept('demo-channel', '/v1/channel/products/tour?page=0')).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('give way to a fault rule set after they were kept', async () => {
+    const app = await buildSimulator({ data: ':memory:' });
+    try {
+      const url = `/v1/channel/products/tour/${app.sim.catalog.tours[2]!.code}`;
+      const kept = (await app.inject({ url, headers: one })).body;
+      expect((await app.inject({ url, headers: one })).body).toBe(kept);
+      const set = await app.inject({
+        method: 'PUT',
+        url: '/__sim/faults',
+        headers: { ...one, 'content-type': 'application/json' },
+        payload: { rules: [{ path: '/v1/channel/products/**', status: 503 }] },
+      });
+      expect(set.statusCode).toBe(200);
+      expect((await app.inject({ url, headers: one })).statusCode).toBe(503);
+      await app.inject({ method: 'PUT', url: '/__sim/faults', headers: one, payload: { rules: [] } });
+      expect((await app.inject({ url, headers: one })).body).toBe(kept);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('show a supplier action that fell due with no request in between', async () => {
+    let now = Date.UTC(2026, 2, 1, 1);
+    const app = await buildSimulator({ data: ':memory:', realNow: () => now });
+    try {
+      const call = caller(app);
+      const tour = app.sim.catalog.tours.find((p) => p.supplier === 'always-reject')!;
+      const product = await register(call, 'tour', tour.code);
+      const [entry] = await orderableEntries(call, product, { quantity: 2 });
+      const url = `/v1/channel/inventory/tour/${tour.code}?page=1&page_size=100`;
+      const remain = async () => {
+        const page = await call('GET', url);
+        const entries = page.body.option_codes[product.optionCode] as ListedEntry[];
+        return entries.find((e) => e.inventory_code === entry!.inventory_code)!.remain_quantity;
+      };
+      const before = await remain();
+      const created = await call('POST', '/v1/channel/orders/tour', {
+        ...orderBody({ ...lineOf(product, entry!), quantity: 2 }),
+      });
+      expect(created.status).toBe(201);
+      expect(await remain()).toBe(before - 2);
+      expect(app.sim.kept('demo-channel', url)).toBeDefined();
+      // The supplier rejects five minutes after the order: the stock comes back.
+      now += 5 * 60_000;
+      expect(await remain()).toBe(before);
     } finally {
       await app.close();
     }

@@ -215,16 +215,56 @@ export class Sandboxes {
    * operation, path and query values), and built again only after a change on the channel or once the
    * virtual clock reaches the `validUntil` the build gave. Errors thrown by `build` are not kept.
    */
-  answer(channel: string, key: string, build: (ctx: DomainContext) => Answered): Promise<Buffer> {
+  answer(
+    channel: string,
+    key: string,
+    build: (ctx: DomainContext) => Answered,
+    url?: string,
+  ): Promise<Buffer> {
     const answers = this.answers.get(channel)!;
-    return this.transact(channel, undefined, (ctx) => answers.get(key, ctx, build), true);
+    const json = this.transact(
+      channel,
+      undefined,
+      (ctx) => answers.get(key, ctx, build, this.schedules.get(channel)!.nextAt()),
+      true,
+    );
+    // Resolved: what the answer shows is durable, so it may be sent again for the same URL (`kept`).
+    if (url === undefined) return json;
+    return json.then((bytes) => {
+      answers.remember(url, key, bytes);
+      return bytes;
+    });
+  }
+
+  /**
+   * The answer `answer` gave a request for this URL (its path and query as sent), if it still holds
+   * now: for the channel API to send again without routing the request any further. Only for a store
+   * this process alone changes — a shared store's changes from elsewhere arrive on a request's first
+   * sync, which this does not wait for.
+   */
+  kept(channel: string, url: string): Buffer | undefined {
+    return this.answers.get(channel)?.sent(url, this.realNow());
   }
 
   /** Back to the seeded state: catalogue as seeded, nothing ordered, clock at real time, new day zero. */
   async reset(channel: string): Promise<void> {
-    await this.store.replace(channel, this.freshState(channel));
-    this.answers.get(channel)?.changed();
+    await this.replace(channel, this.freshState(channel));
     this.notify(channel, 'replaced');
+  }
+
+  /**
+   * Installs a new state. Kept answers are dropped before (nothing of the old state is sent once the
+   * new one is being written) and after (nothing built while it was being written outlives it, whether
+   * the write succeeded or the old state was put back).
+   */
+  private async replace(channel: string, state: ChannelState): Promise<void> {
+    const answers = this.answers.get(channel);
+    answers?.changed();
+    try {
+      await this.store.replace(channel, state);
+    } finally {
+      answers?.changed();
+    }
   }
 
   async exportState(channel: string): Promise<{ format: string; channel: string; state: ChannelState }> {
@@ -278,8 +318,7 @@ export class Sandboxes {
     // Everything that can refuse the document has run: replace. No schedule is installed here — the
     // first transaction on the new state builds the index from it (scheduleOf), so whatever runs while
     // the import is being written is tracked in the index of the state it ran on, never lost.
-    await this.store.replace(channel, state);
-    this.answers.get(channel)?.changed();
+    await this.replace(channel, state);
     this.recordsOf(channel, state).warm();
     this.notify(channel, 'replaced');
   }
@@ -392,6 +431,11 @@ class ScheduleIndex {
     for (const [collection, key, value] of changes) {
       if (collection === 'schedule' && value) this.push((value as ScheduledAction).at, key);
     }
+  }
+
+  /** The virtual instant of the earliest scheduled action (perhaps one since removed: never later). */
+  nextAt(): number {
+    return this.heap.length === 0 ? Number.POSITIVE_INFINITY : this.heap[0]!.at;
   }
 
   due(state: ChannelState, now: number): readonly ScheduledAction[] {

@@ -28,6 +28,7 @@ const listProductsOf =
           ),
         },
       }),
+      request.url,
     );
     return { json };
   };
@@ -37,17 +38,22 @@ const getProductOf =
   (family: Family): Twins<'getTourProduct', 'getDayTicketProduct'> =>
   async (request, sim) => {
     const code = request.params.product_code;
-    const json = await sim.answer(request.channel.code, `product ${family} ${code}`, (ctx) => {
-      const product = getProduct(ctx, family, code);
-      return {
-        body: {
-          status_code: 200,
-          required_traveler_information: product.rti,
-          contents: product.contents,
-          options: product.options.map((o) => ({ option_code: o.code, option_name: o.name })),
-        },
-      };
-    });
+    const json = await sim.answer(
+      request.channel.code,
+      `product ${family} ${code}`,
+      (ctx) => {
+        const product = getProduct(ctx, family, code);
+        return {
+          body: {
+            status_code: 200,
+            required_traveler_information: product.rti,
+            contents: product.contents,
+            options: product.options.map((o) => ({ option_code: o.code, option_name: o.name })),
+          },
+        };
+      },
+      request.url,
+    );
     return { json };
   };
 
@@ -101,19 +107,24 @@ const getInventoryOf =
     const start = (query.page - 1) * query.page_size;
     const end = start + query.page_size;
     const key = `inventory ${family} ${params.product_code} ${query.page} ${query.page_size}`;
-    const json = await sim.answer(request.channel.code, key, (ctx) => {
-      const product = getProduct(ctx, family, params.product_code);
-      const byOption: Record<string, unknown[]> = {};
-      for (const option of product.options) {
-        // Paging is per option: page N of each option's entries.
-        byOption[option.code] = listEntries(ctx, product, option, start, end).map((e) =>
-          inventoryItem(family, e),
-        );
-      }
-      // Today's start times pass and days turn without a commit: the page holds until the next such instant.
-      const validUntil = inventoryChangesAt(ctx, product);
-      return { body: { status_code: 200, option_codes: byOption }, validUntil };
-    });
+    const json = await sim.answer(
+      request.channel.code,
+      key,
+      (ctx) => {
+        const product = getProduct(ctx, family, params.product_code);
+        const byOption: Record<string, unknown[]> = {};
+        for (const option of product.options) {
+          // Paging is per option: page N of each option's entries.
+          byOption[option.code] = listEntries(ctx, product, option, start, end).map((e) =>
+            inventoryItem(family, e),
+          );
+        }
+        // Today's start times pass and days turn without a commit: the page holds until the next such instant.
+        const validUntil = inventoryChangesAt(ctx, product);
+        return { body: { status_code: 200, option_codes: byOption }, validUntil };
+      },
+      request.url,
+    );
     return { json };
   };
 

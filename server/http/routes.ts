@@ -64,12 +64,15 @@ export interface RouteConfig {
   operationId: string;
   /** False for the few operations anyone may call without credentials. */
   auth: boolean;
+  /** The operation's documented success status. */
+  successStatus: number;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     operationId?: string;
     auth?: boolean;
+    successStatus?: number;
   }
 }
 
@@ -89,7 +92,11 @@ export function registerOperations(
   if (mismatch.length > 0) throw new Error(`Handlers do not match the spec: ${mismatch.join('; ')}`);
   for (const op of spec.operations) {
     const handler = handlers[op.operationId]!;
-    const config: RouteConfig = { operationId: op.operationId, auth: !isPublic(op.operationId) };
+    const config: RouteConfig = {
+      operationId: op.operationId,
+      auth: !isPublic(op.operationId),
+      successStatus: op.successStatus,
+    };
     const schema = {
       ...(op.params && { params: op.params }),
       ...(op.querystring && { querystring: op.querystring }),
