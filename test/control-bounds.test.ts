@@ -116,7 +116,7 @@ describe('request journal', () => {
     const sent = Buffer.from(JSON.stringify(body));
     for (let i = 0; i < 1000; i++) {
       journal.add({
-        at: '2026-01-01T00:00:00Z',
+        at: Date.parse('2026-01-01T00:00:00Z'),
         method: 'POST',
         path: `/v1/x/${i}`,
         status: 400,

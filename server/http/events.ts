@@ -12,7 +12,7 @@ import type {
   Review,
 } from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
-import type { SentEntry } from './request-journal.ts';
+import { journalTime, type SentEntry } from './request-journal.ts';
 import type { Handlers } from './routes.ts';
 
 /**
@@ -49,9 +49,14 @@ interface Subscriber {
   stream: PassThrough;
 }
 
+/** A channel's kept events (oldest first) and the id its next event gets. */
+interface Ring {
+  events: SimEvent[];
+  next: number;
+}
+
 export class ChannelEvents {
-  private readonly rings = new Map<string, SimEvent[]>();
-  private readonly nextId = new Map<string, number>();
+  private readonly rings = new Map<string, Ring>();
   private readonly subscribers = new Set<Subscriber>();
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
@@ -63,44 +68,46 @@ export class ChannelEvents {
     });
   }
 
-  /** Feeds the hub from a channel's request journal. */
+  /** Feeds the hub from a channel's request journal: one `request` event per channel-API request. */
   journalListener(channel: string): (entry: SentEntry) => void {
-    return (entry) =>
-      this.publish(channel, 'request', {
-        at: entry.at,
-        method: entry.method,
-        path: entry.path,
-        status: entry.status,
-        duration_ms: entry.duration_ms,
-      });
+    const ring = this.ringOf(channel);
+    return (entry) => this.keep(channel, ring, new RequestEvent(ring.next++, entry));
   }
 
   publish(channel: string, type: string, data: Record<string, unknown>): SimEvent {
-    const id = this.nextId.get(channel) ?? 1;
-    this.nextId.set(channel, id + 1);
-    const event = { id, type, data };
-    let ring = this.rings.get(channel);
-    if (!ring) {
-      ring = [];
-      this.rings.set(channel, ring);
-    }
-    ring.push(event);
-    // Trimmed in batches, so that keeping the ring costs O(1) per event.
-    if (ring.length >= 2 * RING) this.rings.set(channel, ring.slice(-RING));
-    for (const subscriber of this.subscribers) {
-      if (subscriber.channel === channel) this.send(subscriber, event);
-    }
-    return event;
+    const ring = this.ringOf(channel);
+    return this.keep(channel, ring, { id: ring.next++, type, data });
   }
 
   /** The kept events of a channel with an id above `after`, oldest first. */
   since(channel: string, after: number): SimEvent[] {
-    return (this.rings.get(channel) ?? []).filter((e) => e.id > after).slice(-RING);
+    return (this.rings.get(channel)?.events ?? []).filter((e) => e.id > after).slice(-RING);
   }
 
   /** The id the channel's next event will get. */
   next(channel: string): number {
-    return this.nextId.get(channel) ?? 1;
+    return this.rings.get(channel)?.next ?? 1;
+  }
+
+  private ringOf(channel: string): Ring {
+    let ring = this.rings.get(channel);
+    if (!ring) {
+      ring = { events: [], next: 1 };
+      this.rings.set(channel, ring);
+    }
+    return ring;
+  }
+
+  private keep(channel: string, ring: Ring, event: SimEvent): SimEvent {
+    ring.events.push(event);
+    // Trimmed in batches, so that keeping the ring costs O(1) per event.
+    if (ring.events.length >= 2 * RING) ring.events = ring.events.slice(-RING);
+    if (this.subscribers.size > 0) {
+      for (const subscriber of this.subscribers) {
+        if (subscriber.channel === channel) this.send(subscriber, event);
+      }
+    }
+    return event;
   }
 
   /** A live stream of the channel's events, starting with those kept after `after` (if given). */
@@ -152,6 +159,43 @@ export class ChannelEvents {
 
 function frame(event: SimEvent, withId: boolean): string {
   return `${withId ? `id: ${event.id}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
+/**
+ * A channel-API request as an event: one object that keeps what the event shows and writes its data out
+ * only when it is sent or read — most are neither, only kept in the ring until newer ones push them out.
+ */
+class RequestEvent implements SimEvent {
+  readonly id: number;
+  readonly type = 'request';
+  private readonly at: number;
+  private readonly method: string;
+  private readonly path: string;
+  private readonly status: number;
+  private readonly durationMs: number;
+
+  constructor(id: number, entry: SentEntry) {
+    this.id = id;
+    this.at = entry.at;
+    this.method = entry.method;
+    this.path = entry.path;
+    this.status = entry.status;
+    this.durationMs = entry.duration_ms;
+  }
+
+  get data(): Record<string, unknown> {
+    return {
+      at: journalTime(this.at),
+      method: this.method,
+      path: this.path,
+      status: this.status,
+      duration_ms: this.durationMs,
+    };
+  }
+
+  toJSON(): SimEvent {
+    return { id: this.id, type: this.type, data: this.data };
+  }
 }
 
 /**

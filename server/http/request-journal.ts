@@ -19,7 +19,9 @@ export interface JournalEntry {
  * What `add` takes: the answer as it was sent (the serialised payload) and its content type. It is not
  * parsed: a JSON answer is kept as its text.
  */
-export type SentEntry = Omit<JournalEntry, 'response_body'> & {
+export type SentEntry = Omit<JournalEntry, 'at' | 'response_body'> & {
+  /** When it was answered, in ms since the epoch. */
+  at: number;
   response_payload: unknown;
   response_type?: string;
   /** The request body's JSON text as received, when known: kept instead of serialising the body again. */
@@ -38,25 +40,17 @@ export interface RequestJournalOptions {
 export const DEFAULT_JOURNAL_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_BODY_BYTES = 16 * 1024;
 
-/** One entry as kept: its JSON members already serialised. */
-interface Kept {
-  /** `"at":…,"method":…,"path":…,"status":…` */
-  head: string;
-  request: string;
-  requestTruncated: boolean;
-  response: string;
-  responseTruncated: boolean;
-  duration: number;
-  bytes: number;
-}
-
 const ENTRY_OVERHEAD = 160;
+const REQUEST_TRUNCATED = 1;
+const RESPONSE_TRUNCATED = 2;
 
+/**
+ * The entries live in a ring of `capacity` slots, one array per field: adding one writes a slot and
+ * allocates nothing that outlives the request but the texts themselves — a journal written on every
+ * request and read now and then costs the requests little (docs/decisions/021-kept-answers-before-validation.md).
+ * Entries are written out as JSON only when the journal is read.
+ */
 export class RequestJournal {
-  /** Oldest first, from `start` on (the front is dropped lazily, so eviction is O(1)). */
-  private entries: Kept[] = [];
-  private start = 0;
-  private bytes = 0;
   private readonly capacity: number;
   private readonly maxBytes: number;
   private readonly bodyBytes: number;
@@ -66,16 +60,39 @@ export class RequestJournal {
    * as the same Buffer again and again, never written to, so it is decoded and checked once.
    */
   private readonly keptAnswers = new WeakMap<Buffer, { text: string; truncated: boolean }>();
+  // The slots, by field. Slot `(first + i) % capacity` holds the i-th oldest of `count` entries.
+  private readonly at: Float64Array;
+  private readonly status: Uint16Array;
+  private readonly duration: Float64Array;
+  private readonly entryBytes: Float64Array;
+  private readonly truncated: Uint8Array;
+  private readonly method: string[];
+  private readonly path: string[];
+  private readonly request: string[];
+  private readonly response: string[];
+  private first = 0;
+  private count = 0;
+  private bytes = 0;
 
   constructor(options: RequestJournalOptions | number = {}) {
     const o = typeof options === 'number' ? { capacity: options } : options;
-    this.capacity = o.capacity ?? 1000;
+    this.capacity = Math.max(1, o.capacity ?? 1000);
     this.maxBytes = o.maxBytes ?? DEFAULT_JOURNAL_BYTES;
     this.bodyBytes = o.bodyBytes ?? DEFAULT_BODY_BYTES;
+    const n = this.capacity;
+    this.at = new Float64Array(n);
+    this.status = new Uint16Array(n);
+    this.duration = new Float64Array(n);
+    this.entryBytes = new Float64Array(n);
+    this.truncated = new Uint8Array(n);
+    this.method = new Array<string>(n).fill('');
+    this.path = new Array<string>(n).fill('');
+    this.request = new Array<string>(n).fill('');
+    this.response = new Array<string>(n).fill('');
   }
 
   get size(): number {
-    return this.entries.length - this.start;
+    return this.count;
   }
 
   /** Text held by the kept entries (what `maxBytes` bounds). */
@@ -97,40 +114,40 @@ export class RequestJournal {
     const request =
       raw !== undefined && raw.length > this.bodyBytes
         ? this.keep(raw)
-        : this.keep(jsonText(entry.request_body));
+        : entry.request_body == null
+          ? NO_BODY
+          : this.keep(jsonText(entry.request_body));
     const payload = entry.response_payload;
     const response = Buffer.isBuffer(payload)
       ? this.keepBytes(payload, entry.response_type)
       : typeof payload === 'string' && payload.length > this.bodyBytes
         ? this.keep(payload)
         : this.keep(responseText(payload, entry.response_type));
-    const head =
-      `"at":${JSON.stringify(entry.at)},"method":${JSON.stringify(entry.method)},` +
-      `"path":${JSON.stringify(entry.path)},"status":${JSON.stringify(entry.status)}`;
-    const kept: Kept = {
-      head,
-      request: request.text,
-      requestTruncated: request.truncated,
-      response: response.text,
-      responseTruncated: response.truncated,
-      duration: Number.isFinite(entry.duration_ms) ? entry.duration_ms : 0,
-      bytes: head.length + request.text.length + response.text.length + ENTRY_OVERHEAD,
-    };
-    this.entries.push(kept);
-    this.bytes += kept.bytes;
-    while (this.size > this.capacity || (this.bytes > this.maxBytes && this.size > 1)) this.dropOldest();
-    if (this.start > 1024 && this.start * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.start);
-      this.start = 0;
-    }
+    const bytes =
+      entry.method.length + entry.path.length + request.text.length + response.text.length + ENTRY_OVERHEAD;
+    if (this.count === this.capacity) this.dropOldest();
+    const slot = (this.first + this.count) % this.capacity;
+    this.at[slot] = entry.at;
+    this.status[slot] = entry.status;
+    this.duration[slot] = Number.isFinite(entry.duration_ms) ? entry.duration_ms : 0;
+    this.entryBytes[slot] = bytes;
+    this.truncated[slot] =
+      (request.truncated ? REQUEST_TRUNCATED : 0) | (response.truncated ? RESPONSE_TRUNCATED : 0);
+    this.method[slot] = entry.method;
+    this.path[slot] = entry.path;
+    this.request[slot] = request.text;
+    this.response[slot] = response.text;
+    this.count++;
+    this.bytes += bytes;
+    while (this.bytes > this.maxBytes && this.count > 1) this.dropOldest();
   }
 
   /** Newest first: `limit` entries after skipping `offset`, as the JSON text of an array. */
   page(limit: number, offset: number): { json: string; count: number; next: number | null } {
-    const count = this.size;
+    const count = this.count;
     const parts: string[] = [];
-    for (let i = this.entries.length - 1 - offset; i >= this.start && parts.length < limit; i--) {
-      parts.push(entryJson(this.entries[i]!));
+    for (let i = count - 1 - offset; i >= 0 && parts.length < limit; i--) {
+      parts.push(this.entryJson((this.first + i) % this.capacity));
     }
     const next = offset + limit < count ? offset + limit : null;
     return { json: `[${parts.join(',')}]`, count, next };
@@ -142,10 +159,24 @@ export class RequestJournal {
   }
 
   private dropOldest(): void {
-    const oldest = this.entries[this.start]!;
-    this.entries[this.start] = undefined as never;
-    this.start++;
-    this.bytes -= oldest.bytes;
+    const slot = this.first;
+    this.bytes -= this.entryBytes[slot]!;
+    // Let the texts go.
+    this.method[slot] = this.path[slot] = this.request[slot] = this.response[slot] = '';
+    this.first = (slot + 1) % this.capacity;
+    this.count--;
+  }
+
+  private entryJson(slot: number): string {
+    const truncated = this.truncated[slot]!;
+    return (
+      `{"at":${JSON.stringify(journalTime(this.at[slot]!))},"method":${JSON.stringify(this.method[slot])},` +
+      `"path":${JSON.stringify(this.path[slot])},"status":${this.status[slot]},` +
+      `"request_body":${this.request[slot]},"response_body":${this.response[slot]},` +
+      `"duration_ms":${this.duration[slot]}` +
+      `${truncated & REQUEST_TRUNCATED ? ',"request_body_truncated":true' : ''}` +
+      `${truncated & RESPONSE_TRUNCATED ? ',"response_body_truncated":true' : ''}}`
+    );
   }
 
   /** An answer sent as bytes, kept as `keep` keeps text (see `keptAnswers`). */
@@ -173,13 +204,22 @@ export class RequestJournal {
   }
 }
 
-function entryJson(e: Kept): string {
-  return (
-    `{${e.head},"request_body":${e.request},"response_body":${e.response},"duration_ms":${e.duration}` +
-    `${e.requestTruncated ? ',"request_body_truncated":true' : ''}` +
-    `${e.responseTruncated ? ',"response_body_truncated":true' : ''}}`
-  );
+let lastMs = Number.NaN;
+let lastText = '';
+/**
+ * An instant (ms since the epoch) as the journal and the event stream write it, ISO 8601: formatted
+ * once per millisecond, not once per entry — at tens of thousands of requests a second, dozens share one.
+ */
+export function journalTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastText = new Date(ms).toISOString();
+  }
+  return lastText;
 }
+
+/** What is kept of a request without a body (a GET). */
+const NO_BODY = Object.freeze({ text: 'null', truncated: false });
 
 function jsonText(value: unknown): string {
   try {
