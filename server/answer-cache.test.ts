@@ -54,14 +54,15 @@ describe('AnswerCache', () => {
     const cache = new AnswerCache();
     const json = cache.get('k', at(state, 0), () => ({ body: 1, validUntil: 100 }));
     expect(cache.sent('/u', 0)).toBeUndefined();
-    cache.remember('/u', 'k', json);
-    expect(cache.sent('/u', 99)).toBe(json);
+    cache.remember('/u', 'k', json, 203);
+    expect(cache.sent('/u', 0)?.status).toBe(203);
+    expect(cache.sent('/u', 99)?.json).toBe(json);
     expect(cache.sent('/other', 0)).toBeUndefined();
     expect(cache.sent('/u', 100)).toBeUndefined();
     // Once found stale, it is gone, even for an earlier clock.
     expect(cache.sent('/u', 0)).toBeUndefined();
 
-    cache.remember('/u', 'k', json);
+    cache.remember('/u', 'k', json, 200);
     cache.changed();
     expect(cache.sent('/u', 0)).toBeUndefined();
   });
@@ -70,8 +71,8 @@ describe('AnswerCache', () => {
     const ahead = emptyState({ ...metaOf(state), clockOffsetMs: 50 });
     const cache = new AnswerCache();
     const json = cache.get('k', at(ahead, 50), () => ({ body: 1, validUntil: 100 }));
-    cache.remember('/u', 'k', json);
-    expect(cache.sent('/u', 49)).toBe(json);
+    cache.remember('/u', 'k', json, 200);
+    expect(cache.sent('/u', 49)?.json).toBe(json);
     expect(cache.sent('/u', 50)).toBeUndefined();
   });
 
@@ -80,8 +81,8 @@ describe('AnswerCache', () => {
     let builds = 0;
     const build = () => ({ body: ++builds });
     const json = cache.get('k', at(state, 0), build, 30);
-    cache.remember('/u', 'k', json);
-    expect(cache.sent('/u', 29)).toBe(json);
+    cache.remember('/u', 'k', json, 200);
+    expect(cache.sent('/u', 29)?.json).toBe(json);
     expect(cache.sent('/u', 30)).toBeUndefined();
     expect(cache.get('k', at(state, 29), build, 30)).toBe(json);
     cache.get('k', at(state, 30), build, Number.POSITIVE_INFINITY);
@@ -94,10 +95,10 @@ describe('AnswerCache', () => {
     const first = cache.get('k', at(state, 0), build);
     cache.changed();
     const second = cache.get('k', at(state, 0), build);
-    cache.remember('/u', 'k', first);
+    cache.remember('/u', 'k', first, 200);
     expect(cache.sent('/u', 0)).toBeUndefined();
-    cache.remember('/u', 'k', second);
-    expect(cache.sent('/u', 0)).toBe(second);
+    cache.remember('/u', 'k', second, 200);
+    expect(cache.sent('/u', 0)?.json).toBe(second);
   });
 
   it('keeps at most its capacity, the oldest going first', () => {
@@ -397,7 +398,8 @@ describe('answers sent again by URL, before validation and handler', () => {
       const url = `/v1/channel/products/tour/${app.sim.catalog.tours[2]!.code}`;
       expect(app.sim.kept('demo-channel', url)).toBeUndefined();
       const first = await app.inject({ url, headers: one });
-      expect(app.sim.kept('demo-channel', url)?.toString('utf8')).toBe(first.body);
+      expect(app.sim.kept('demo-channel', url)?.json.toString('utf8')).toBe(first.body);
+      expect(app.sim.kept('demo-channel', url)?.status).toBe(200);
       // Another channel, or the same request written another way, is another URL.
       expect(app.sim.kept('demo-channel-2', url)).toBeUndefined();
       expect(app.sim.kept('demo-channel', `${url}?`)).toBeUndefined();

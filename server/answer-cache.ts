@@ -21,7 +21,7 @@ export class AnswerCache {
   private version = 0;
   private readonly entries = new Map<string, Kept>();
   /** Kept answers by the URL of a request they answered, once what they show was durable. */
-  private readonly byUrl = new Map<string, Kept>();
+  private readonly byUrl = new Map<string, Remembered>();
   private readonly capacity: number;
 
   constructor(capacity = 2_000) {
@@ -65,15 +65,15 @@ export class AnswerCache {
   }
 
   /**
-   * A request for `url` was answered `json`, the answer under `key`, and what it shows is durable: while
-   * that answer holds, `sent(url)` finds it. Nothing is remembered when the answer kept under `key` is
-   * no longer that one (a change came in between).
+   * A request for `url` was answered `json` with HTTP status `status`, the answer under `key`, and what
+   * it shows is durable: while that answer holds, `sent(url)` finds it. Nothing is remembered when the
+   * answer kept under `key` is no longer that one (a change came in between).
    */
-  remember(url: string, key: string, json: Buffer): void {
+  remember(url: string, key: string, json: Buffer, status: number): void {
     const kept = this.entries.get(key);
     if (kept === undefined || kept.json !== json || kept.version !== this.version) return;
     if (!this.byUrl.has(url)) evictOldest(this.byUrl, this.capacity);
-    this.byUrl.set(url, kept);
+    this.byUrl.set(url, { kept, json, status });
   }
 
   /**
@@ -81,10 +81,11 @@ export class AnswerCache {
    * since, and the channel's virtual clock (the real one plus the channel's offset, which only a commit
    * moves) before the answer's end.
    */
-  sent(url: string, realNow: number): Buffer | undefined {
-    const kept = this.byUrl.get(url);
-    if (kept === undefined) return undefined;
-    if (kept.version === this.version && realNow + kept.clockOffsetMs < kept.until) return kept.json;
+  sent(url: string, realNow: number): Resent | undefined {
+    const resent = this.byUrl.get(url);
+    if (resent === undefined) return undefined;
+    const { kept } = resent;
+    if (kept.version === this.version && realNow + kept.clockOffsetMs < kept.until) return resent;
     this.byUrl.delete(url);
     return undefined;
   }
@@ -100,6 +101,17 @@ export interface Answered {
   validUntil?: number;
 }
 
+/** An answer to send again: its bytes and its HTTP status. */
+export interface Resent {
+  readonly json: Buffer;
+  readonly status: number;
+}
+
+/** A kept answer as a URL got it. */
+interface Remembered extends Resent {
+  readonly kept: Kept;
+}
+
 interface Kept {
   version: number;
   /** The state object it was built from: a reset or import installs a new one. */
@@ -112,6 +124,6 @@ interface Kept {
 }
 
 /** Makes room for one more: the oldest kept goes first. */
-function evictOldest(map: Map<string, Kept>, capacity: number): void {
+function evictOldest(map: Map<string, unknown>, capacity: number): void {
   if (map.size >= capacity) map.delete(map.keys().next().value as string);
 }

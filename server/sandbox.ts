@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { AnswerCache, type Answered } from './answer-cache.ts';
+import { AnswerCache, type Answered, type Resent } from './answer-cache.ts';
 import { stateAfter } from './domain/changes.ts';
 import type { CatalogIndex, DomainContext, Outcome } from './domain/context.ts';
 import { apiError } from './domain/errors.ts';
@@ -60,7 +60,8 @@ export class Sandboxes {
   private readonly keyDigests: Array<{ digest: Buffer; channel: ChannelConfig }>;
   private readonly schedules = new Map<string, ScheduleIndex>();
   private readonly records = new Map<string, RecordIndex>();
-  private readonly recentDigests = new Map<string, Buffer>();
+  /** Keys that matched a channel (see authenticate). */
+  private readonly validKeys = new Map<string, ChannelConfig>();
   private readonly watchers = new Set<Watcher>();
   /** Each channel's kept read answers (see `answer`). */
   private readonly answers = new Map<string, AnswerCache>();
@@ -103,13 +104,23 @@ export class Sandboxes {
     }
   }
 
-  /** The channel whose API key this is. Compares digests in constant time, and always all of them. */
+  /**
+   * The channel whose API key this is. An unknown key's digest is compared with every channel's in
+   * constant time. A key that has matched once is then found by a lookup of the whole key: every
+   * request presents its key, and a client sends the same one each time. That lookup tells an attacker
+   * nothing the answer does not (that this exact key is valid); a wrong or partly right key always takes
+   * the constant-time comparison.
+   */
   authenticate(apiKey: string): ChannelConfig | undefined {
-    const candidate = this.digestOf(apiKey);
+    const known = this.validKeys.get(apiKey);
+    if (known !== undefined) return known;
+    const candidate = digest(apiKey);
     let found: ChannelConfig | undefined;
     for (const { digest: d, channel } of this.keyDigests) {
       if (timingSafeEqual(d, candidate)) found = channel;
     }
+    // Only configured keys are kept here: at most one per channel.
+    if (found !== undefined) this.validKeys.set(apiKey, found);
     return found;
   }
 
@@ -219,7 +230,7 @@ export class Sandboxes {
     channel: string,
     key: string,
     build: (ctx: DomainContext) => Answered,
-    url?: string,
+    again?: { url: string; status: number },
   ): Promise<Buffer> {
     const answers = this.answers.get(channel)!;
     const json = this.transact(
@@ -228,21 +239,21 @@ export class Sandboxes {
       (ctx) => answers.get(key, ctx, build, this.schedules.get(channel)!.nextAt()),
       true,
     );
+    if (again === undefined) return json;
     // Resolved: what the answer shows is durable, so it may be sent again for the same URL (`kept`).
-    if (url === undefined) return json;
     return json.then((bytes) => {
-      answers.remember(url, key, bytes);
+      answers.remember(again.url, key, bytes, again.status);
       return bytes;
     });
   }
 
   /**
-   * The answer `answer` gave a request for this URL (its path and query as sent), if it still holds
-   * now: for the channel API to send again without routing the request any further. Only for a store
-   * this process alone changes — a shared store's changes from elsewhere arrive on a request's first
-   * sync, which this does not wait for.
+   * The answer `answer` gave a request for this URL (its path and query as sent), with the status it
+   * was sent with, if it still holds now: for the channel API to send again without routing the request
+   * any further. Only for a store this process alone changes — a shared store's changes from elsewhere
+   * arrive on a request's first sync, which this does not wait for.
    */
-  kept(channel: string, url: string): Buffer | undefined {
+  kept(channel: string, url: string): Resent | undefined {
     return this.answers.get(channel)?.sent(url, this.realNow());
   }
 
@@ -337,21 +348,6 @@ export class Sandboxes {
       clockOffsetMs: 0,
       createdAt: new Date(now).toISOString(),
     });
-  }
-
-  /**
-   * The SHA-256 of a presented key, remembered for the last few distinct keys: every request hashes its
-   * key, and a client sends the same one each time. A lookup tells nothing a guess does not (only a
-   * whole key is ever matched), and the digests are still all compared in constant time.
-   */
-  private digestOf(apiKey: string): Buffer {
-    let found = this.recentDigests.get(apiKey);
-    if (found === undefined) {
-      found = digest(apiKey);
-      if (this.recentDigests.size >= 64) this.recentDigests.clear();
-      this.recentDigests.set(apiKey, found);
-    }
-    return found;
   }
 
   /**

@@ -13,8 +13,8 @@ import type { LoadedSpec } from './spec.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Serialised answer of the current request, kept for the request journal. */
-    sentPayload?: unknown;
+    /** `performance.now()` when the channel API took the request: its journal entry's duration. */
+    receivedAt: number;
   }
 }
 
@@ -46,7 +46,9 @@ export async function channelApi(app: FastifyInstance, options: ChannelApiOption
   // Where this process alone changes the state, a read answered before is answered again here, once
   // the fault rules let the request through (sendKept); on a shared store every request syncs first.
   const local = enter === undefined;
+  app.decorateRequest('receivedAt', 0);
   app.addHook('onRequest', (request, reply, done) => {
+    request.receivedAt = performance.now();
     authenticate(sim, request);
     const { shared, faults } = tools(request.channel.code);
     if (shared !== undefined) {
@@ -60,12 +62,9 @@ export async function channelApi(app: FastifyInstance, options: ChannelApiOption
     }
   });
 
-  app.addHook('onSend', (request, _reply, payload, done) => {
-    request.sentPayload = payload;
-    done(null, payload);
-  });
-
-  app.addHook('onResponse', (request, reply, done) => {
+  // The journal is written as the answer is handed to Node, with the bytes about to be sent. (Not on
+  // `onResponse`: with an onResponse hook Fastify sets up listeners on every answer to call it.)
+  app.addHook('onSend', (request, reply, payload, done) => {
     // Refused credentials name no channel, so they have no journal to go to.
     if (request.channel) {
       tools(request.channel.code).journal.add({
@@ -75,12 +74,12 @@ export async function channelApi(app: FastifyInstance, options: ChannelApiOption
         status: reply.statusCode,
         request_body: request.body ?? null,
         request_text: request.body === undefined ? undefined : request.bodyText,
-        response_payload: request.sentPayload,
+        response_payload: payload,
         response_type: reply.getHeader('content-type') as string | undefined,
-        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+        duration_ms: Math.round((performance.now() - request.receivedAt) * 100) / 100,
       });
     }
-    done();
+    done(null, payload);
   });
 
   app.setErrorHandler(answerError('nested'));
@@ -88,18 +87,16 @@ export async function channelApi(app: FastifyInstance, options: ChannelApiOption
 }
 
 /**
- * A read that `sim.answer` answered for this very URL, sent again as the same bytes when it still holds
- * (answer-cache.ts): validation, handler and read transaction would only arrive at it again. True when
- * sent. The request was validated when the answer was remembered, and the URL is all a GET has.
+ * A read that `sim.answer` answered for this very URL, sent again as the same bytes with the same status
+ * when it still holds (answer-cache.ts): validation, handler and read transaction would only arrive at
+ * it again. True when sent. The request was validated when the answer was remembered, and the URL is
+ * all a GET has.
  */
 function sendKept(sim: Sandboxes, request: FastifyRequest, reply: FastifyReply): boolean {
   if (request.method !== 'GET') return false;
-  const json = sim.kept(request.channel.code, request.url);
-  if (json === undefined) return false;
-  reply
-    .code(request.routeOptions.config.successStatus ?? 200)
-    .type('application/json; charset=utf-8')
-    .send(json);
+  const kept = sim.kept(request.channel.code, request.url);
+  if (kept === undefined) return false;
+  reply.code(kept.status).type('application/json; charset=utf-8').send(kept.json);
   return true;
 }
 

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { operations } from '../../client/generated/ax-cloud.ts';
 import { getProduct, listProducts, listUpdates, registerProduct } from '../domain/catalog.ts';
 import { type InventoryEntry, inventoryChangesAt, listEntries } from '../domain/inventory.ts';
@@ -28,7 +29,7 @@ const listProductsOf =
           ),
         },
       }),
-      request.url,
+      sendAgain(request),
     );
     return { json };
   };
@@ -52,7 +53,7 @@ const getProductOf =
           },
         };
       },
-      request.url,
+      sendAgain(request),
     );
     return { json };
   };
@@ -123,7 +124,7 @@ const getInventoryOf =
         const validUntil = inventoryChangesAt(ctx, product);
         return { body: { status_code: 200, option_codes: byOption }, validUntil };
       },
-      request.url,
+      sendAgain(request),
     );
     return { json };
   };
@@ -169,6 +170,11 @@ export const productHandlers = {
   getTourInventory: getInventoryOf('tour'),
   getDayTicketInventory: getInventoryOf('day-ticket'),
 } satisfies Partial<Handlers<Ops>>;
+
+/** A cached read may be sent again for its URL, with the operation's status (see `Sandboxes.kept`). */
+function sendAgain(request: FastifyRequest): { url: string; status: number } {
+  return { url: request.url, status: request.routeOptions.config.successStatus ?? 200 };
+}
 
 /** One inventory entry as the vendor shows it: tours with start time, weekday, on-sale flag and minimum. */
 export function inventoryItem(family: Family, e: InventoryEntry) {
