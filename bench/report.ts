@@ -201,6 +201,13 @@ const ms = (n: number | undefined) => (n === undefined ? '–' : n < 10 ? n.toFi
 const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
 const ratio = (n: number | undefined, digits = 2) => (n === undefined ? '–' : `${n.toFixed(digits)}×`);
 
+/** Server CPU per answer of the ceiling and of the simulator (µs), and their ratio. */
+function cpuPerAnswer(bare: Summary | undefined, sim: Summary | undefined): string {
+  if (!bare || !sim || bare.invalid || sim.invalid || !(bare.rps > 0 && sim.rps > 0)) return '–';
+  const micros = (s: Summary) => (s.serverCores * 1e6) / s.rps;
+  return `${micros(bare).toFixed(1)} / ${micros(sim).toFixed(1)} · ${ratio(micros(bare) / micros(sim))}`;
+}
+
 /** Neither side of a ratio was refused. */
 const valid = (...sides: Array<Summary | undefined>) => sides.every((x) => !x?.invalid);
 
@@ -226,17 +233,25 @@ export function toMarkdown(r: BenchResults): string {
       `A run where the generator used more than ${r.config.maxGeneratorCores} of its core (or its event loop was ` +
       'busy that share of the time) is refused: run again, and reported as refused if it stays saturated.',
     '',
-    '| scenario | body bytes (sim / Prism) | bare Fastify (ceiling) | simulator | Prism 5.14.2 | sim / ceiling | sim / Prism |',
-    '|---|---|---|---|---|---|---|',
+    '| scenario | body bytes (sim / Prism) | bare Fastify (ceiling) | simulator | Prism 5.14.2 | sim / ceiling | sim / Prism | server CPU µs per answer: ceiling / sim |',
+    '|---|---|---|---|---|---|---|---|',
   );
   for (const read of r.reads) {
+    const { bare, sim } = read.summary;
     lines.push(
-      `| ${read.title} | ${read.bodyBytes.sim ?? '–'} / ${read.bodyBytes.prism ?? '–'} | ${cell(read.summary.bare)} | ` +
-        `${cell(read.summary.sim)} | ${cell(read.summary.prism)} | ` +
-        `${valid(read.summary.sim, read.summary.bare) ? ratio(read.simOverCeiling) : 'refused'} | ` +
-        `${valid(read.summary.sim, read.summary.prism) ? ratio(read.simOverPrism, 1) : 'refused'} |`,
+      `| ${read.title} | ${read.bodyBytes.sim ?? '–'} / ${read.bodyBytes.prism ?? '–'} | ${cell(bare)} | ` +
+        `${cell(sim)} | ${cell(read.summary.prism)} | ` +
+        `${valid(sim, bare) ? ratio(read.simOverCeiling) : 'refused'} | ` +
+        `${valid(read.summary.sim, read.summary.prism) ? ratio(read.simOverPrism, 1) : 'refused'} | ` +
+        `${cpuPerAnswer(bare, sim)} |`,
     );
   }
+  lines.push(
+    '',
+    'The last column is the check on the ratio when neither server filled its core (one request in flight per ' +
+      'connection leaves each side gaps while the other works): the server CPU of a round per answer, and ' +
+      "ceiling ÷ simulator — the share of bare Fastify's throughput the simulator would reach on a full core.",
+  );
   if (r.writeMix) {
     const w = r.writeMix;
     lines.push(
