@@ -14,7 +14,7 @@ import type { ChannelState } from './domain/types.ts';
  * commit bumps the counter) or time (so the rule's `validUntil` says when).
  *
  * A kept answer can also be found by the raw URL of a request it answered (`remember`, `sent`): the
- * channel API sends it again for that URL before routing goes any further
+ * channel API sends it again for that URL from its onRequest hook, before validation and handler
  * (docs/decisions/021-kept-answers-before-validation.md).
  */
 export class AnswerCache {

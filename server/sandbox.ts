@@ -249,8 +249,8 @@ export class Sandboxes {
 
   /**
    * The answer `answer` gave a request for this URL (its path and query as sent), with the status it
-   * was sent with, if it still holds now: for the channel API to send again without routing the request
-   * any further. Only for a store this process alone changes — a shared store's changes from elsewhere
+   * was sent with, if it still holds now: for the channel API to send again before validation and
+   * handler. Only for a store this process alone changes — a shared store's changes from elsewhere
    * arrive on a request's first sync, which this does not wait for.
    */
   kept(channel: string, url: string): Resent | undefined {

@@ -12,7 +12,7 @@ import type {
   Review,
 } from '../domain/types.ts';
 import type { Sandboxes } from '../sandbox.ts';
-import { journalTime, type SentEntry } from './request-journal.ts';
+import type { SentEntry } from './request-journal.ts';
 import type { Handlers } from './routes.ts';
 
 /**
@@ -185,7 +185,7 @@ class RequestEvent implements SimEvent {
 
   get data(): Record<string, unknown> {
     return {
-      at: journalTime(this.at),
+      at: new Date(this.at).toISOString(),
       method: this.method,
       path: this.path,
       status: this.status,

@@ -170,7 +170,7 @@ export class RequestJournal {
   private entryJson(slot: number): string {
     const truncated = this.truncated[slot]!;
     return (
-      `{"at":${JSON.stringify(journalTime(this.at[slot]!))},"method":${JSON.stringify(this.method[slot])},` +
+      `{"at":${JSON.stringify(new Date(this.at[slot]!).toISOString())},"method":${JSON.stringify(this.method[slot])},` +
       `"path":${JSON.stringify(this.path[slot])},"status":${this.status[slot]},` +
       `"request_body":${this.request[slot]},"response_body":${this.response[slot]},` +
       `"duration_ms":${this.duration[slot]}` +
@@ -202,20 +202,6 @@ export class RequestJournal {
     const beginning = Buffer.from(text.slice(0, this.bodyBytes), 'utf8').toString('utf8');
     return { text: JSON.stringify(beginning), truncated: true };
   }
-}
-
-let lastMs = Number.NaN;
-let lastText = '';
-/**
- * An instant (ms since the epoch) as the journal and the event stream write it, ISO 8601: formatted
- * once per millisecond, not once per entry — at tens of thousands of requests a second, dozens share one.
- */
-export function journalTime(ms: number): string {
-  if (ms !== lastMs) {
-    lastMs = ms;
-    lastText = new Date(ms).toISOString();
-  }
-  return lastText;
 }
 
 /** What is kept of a request without a body (a GET). */
